@@ -1,0 +1,59 @@
+# The two quick-start commands (README.md): `make demo` and `make test`.
+# Both build their own virtual environment, so they work on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= .demo
+EXTRAS ?= jupyter,dask,parquet
+
+.PHONY: demo test lint typecheck imports pytest completions benchmarks system-deps clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv
+
+# The full development environment: every extra and the dev dependency group.
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[$(EXTRAS)]" --group dev
+	touch $@
+
+# Debian packages the browser tests need (headless Chromium; never `playwright install`).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Scaffold the iris starter, run it, show the accuracy it reached.
+demo: $(VENV)/.dev-installed
+	rm -rf $(DEMO_DIR)
+	mkdir -p $(DEMO_DIR)
+	cd $(DEMO_DIR) && ../$(BIN)/proj new iris-demo --starter iris --yes
+	cd $(DEMO_DIR)/iris-demo && ../../$(BIN)/proj run
+	@$(BIN)/python -c "import json; r = json.load(open('$(DEMO_DIR)/iris-demo/data/08_reporting/metrics.json')); print(f\"accuracy on the held-out split: {r['accuracy']:.3f} ({r['n_test']} rows)\")"
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check proj tests benchmarks
+	$(BIN)/ruff format --check proj tests benchmarks
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
+
+imports: $(VENV)/.dev-installed
+	$(BIN)/lint-imports
+
+pytest: $(VENV)/.dev-installed system-deps
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test: lint typecheck imports pytest
+
+completions: $(VENV)/.dev-installed
+	$(BIN)/python -m proj.cli.completion_scripts completions
+
+benchmarks: $(VENV)/.dev-installed
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache
