@@ -38,7 +38,10 @@ Every error carries an optional ``hint``: one sentence saying what to do. The CL
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 class ProjError(Exception):
