@@ -1,0 +1,467 @@
+"""Pipeline: an immutable, validated set of nodes, its indexes, set algebra and slicing.
+
+A pipeline is checked once when it is built (unique node names, one producer per
+dataset, no cycles) and indexes its datasets once: ``producers`` and ``consumers``.
+Everything else (free inputs, layers, filters) is computed from those indexes in time
+linear in nodes + edges and cached on the pipeline, which never changes.
+
+Filters follow Kedro's semantics: each argument selects nodes from the whole pipeline
+and the selections are intersected, so the order of the arguments does not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from proj.exceptions import (
+    CircularDependencyError,
+    DuplicateNodeError,
+    OutputNotUniqueError,
+    PipelineError,
+    UnknownNameError,
+)
+from proj.pipeline import _graph
+from proj.pipeline._names import normalize_tags
+from proj.pipeline.node import Node
+
+__all__ = ["Pipeline"]
+
+Names = str | Iterable[str]
+
+
+def _as_names(value: Names, what: str) -> list[str]:
+    """A filter argument as a list of names; a single string is one name."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Iterable):
+        raise PipelineError(
+            f"{what} must be a name or an iterable of names, got {type(value).__name__}."
+        )
+    names = list(value)
+    for item in names:
+        if not isinstance(item, str):
+            raise PipelineError(
+                f"{what}: names must be strings, got {type(item).__name__}: {item!r}."
+            )
+    return names
+
+
+def _duplicate(first: Node, second: Node) -> DuplicateNodeError:
+    """The error for two different nodes sharing a name, showing both."""
+    message = (
+        f"Two different nodes are named '{first.name}': "
+        f"{first.signature()} and {second.signature()}."
+    )
+    if first.signature() == second.signature():
+        message += " They use the same datasets but differ in function object or tags."
+    return DuplicateNodeError(
+        message,
+        hint="Give one of them a unique name with node(..., name='...'), or reuse a "
+        "pipeline under another namespace with pipeline(..., namespace='...').",
+    )
+
+
+class Pipeline:
+    """An immutable set of nodes, kept in a deterministic topological order.
+
+    Args:
+        nodes: Nodes and pipelines; pipelines contribute their nodes. The same node
+            (an equal node object) may appear more than once and is kept once.
+        tags: Tags added to every node, one string or an iterable of strings.
+
+    Raises:
+        PipelineError: An item is neither a Node nor a Pipeline.
+        DuplicateNodeError: Two different nodes share a name.
+        OutputNotUniqueError: A dataset is produced by more than one node.
+        CircularDependencyError: The nodes form a cycle, named as ``a -> b -> a``.
+        NodeDefinitionError: A tag is invalid.
+    """
+
+    __slots__ = (
+        "_by_name",
+        "_cache",
+        "_consumers",
+        "_nodes",
+        "_producers",
+    )
+
+    _nodes: tuple[Node, ...]
+    _by_name: dict[str, Node]
+    _producers: dict[str, Node]
+    _consumers: dict[str, list[Node]]
+    _cache: dict[str, Any]
+
+    def __init__(self, nodes: Iterable[Node | Pipeline], *, tags: Names | None = None) -> None:
+        if isinstance(nodes, Node | str | bytes) or not isinstance(nodes, Iterable):
+            raise PipelineError(
+                f"Pipeline() takes an iterable of nodes, got {type(nodes).__name__}.",
+                hint="Wrap a single node in a list: Pipeline([node(...)]).",
+            )
+        extra = normalize_tags(tags, "tags")
+        by_name: dict[str, Node] = {}
+        for index, item in enumerate(nodes):
+            if isinstance(item, Pipeline):
+                members: Iterable[Node] = item._nodes
+            elif isinstance(item, Node):
+                members = (item,)
+            else:
+                raise PipelineError(
+                    f"Pipeline() takes nodes and pipelines; item {index} has type "
+                    f"{type(item).__name__}: {item!r}.",
+                    hint="Build nodes with node(func, inputs, outputs).",
+                )
+            for member in members:
+                current = member.tag(extra) if extra else member
+                known = by_name.get(current._name)
+                if known is None:
+                    by_name[current._name] = current
+                elif known is not current and known != current:
+                    raise _duplicate(known, current)
+        self._setup(by_name, checked=True)
+
+    @classmethod
+    def _subset(cls, nodes: Iterable[Node]) -> Pipeline:
+        """A pipeline of some nodes of an already valid pipeline, without re-checking.
+
+        A subset of a valid pipeline has unique names, unique producers and no cycle,
+        so only the indexes and the order are rebuilt.
+        """
+        made = object.__new__(cls)
+        made._setup({n._name: n for n in nodes}, checked=False)
+        return made
+
+    def _setup(self, by_name: dict[str, Node], *, checked: bool) -> None:
+        producers: dict[str, Node] = {}
+        consumers: dict[str, list[Node]] = {}
+        for member in by_name.values():
+            for dataset in member._out_names:
+                if checked and dataset in producers:
+                    first = producers[dataset]
+                    raise OutputNotUniqueError(
+                        f"Dataset '{dataset}' is produced by two nodes: "
+                        f"'{first._name}' and '{member._name}'.",
+                        hint="A dataset has one producer; rename one of the outputs.",
+                    )
+                producers[dataset] = member
+            for dataset in member._in_unique:
+                readers = consumers.get(dataset)
+                if readers is None:
+                    consumers[dataset] = [member]
+                else:
+                    readers.append(member)
+        order = _graph.toposort(by_name.values(), producers, consumers)
+        if len(order) != len(by_name):
+            placed = {n._name for n in order}
+            remaining = {k: v for k, v in by_name.items() if k not in placed}
+            cycle = _graph.find_cycle(remaining, producers)
+            path, links = _graph.describe_cycle(cycle, producers)
+            raise CircularDependencyError(
+                f"Circular dependency between nodes: {path} ({links}).",
+                hint="A node cannot depend on its own output; rename a dataset to break the cycle.",
+            )
+        self._nodes = tuple(order)
+        self._by_name = by_name
+        self._producers = producers
+        self._consumers = consumers
+        self._cache = {}
+
+    # ------------------------------------------------------------------ structure
+
+    @property
+    def nodes(self) -> list[Node]:
+        """The nodes in topological order; ties are broken by the smallest name."""
+        return list(self._nodes)
+
+    @property
+    def producers(self) -> Mapping[str, Node]:
+        """Dataset name -> the node that produces it (read-only)."""
+        view = self._cache.get("producers")
+        if view is None:
+            view = self._cache["producers"] = MappingProxyType(self._producers)
+        return view
+
+    @property
+    def consumers(self) -> Mapping[str, list[Node]]:
+        """Dataset name -> the nodes reading it, each once, in topological order."""
+        view = self._cache.get("consumers")
+        if view is None:
+            rank = {n._name: i for i, n in enumerate(self._nodes)}
+            table = {
+                dataset: sorted(readers, key=lambda n: rank[n._name])
+                for dataset, readers in self._consumers.items()
+            }
+            view = self._cache["consumers"] = MappingProxyType(table)
+        return view
+
+    @property
+    def grouped_nodes(self) -> list[list[Node]]:
+        """Nodes in layers: each node's inputs come from earlier layers only.
+
+        A node's layer is one more than the highest layer among the nodes it reads from;
+        each layer is sorted by name.
+        """
+        groups = self._cache.get("grouped")
+        if groups is None:
+            groups = self._cache["grouped"] = _graph.layers(self._nodes, self._producers)
+        return [list(group) for group in groups]
+
+    def all_inputs(self) -> set[str]:
+        """Every dataset some node reads."""
+        return set(self._consumers)
+
+    def all_outputs(self) -> set[str]:
+        """Every dataset some node writes."""
+        return set(self._producers)
+
+    def inputs(self) -> set[str]:
+        """Free inputs: datasets read by a node but written by none (incl. parameters)."""
+        return self._consumers.keys() - self._producers.keys()
+
+    def outputs(self) -> set[str]:
+        """Final outputs: datasets written by a node and read by none."""
+        return self._producers.keys() - self._consumers.keys()
+
+    def datasets(self) -> set[str]:
+        """Every dataset the pipeline reads or writes."""
+        return self._consumers.keys() | self._producers.keys()
+
+    # ------------------------------------------------------------------ protocol
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._nodes)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, str):
+            return item in self._by_name
+        if isinstance(item, Node):
+            return self._by_name.get(item._name) == item
+        return False
+
+    def _node_set(self) -> frozenset[Node]:
+        members = self._cache.get("set")
+        if members is None:
+            members = self._cache["set"] = frozenset(self._nodes)
+        return members
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        return self is other or self._node_set() == other._node_set()
+
+    def __hash__(self) -> int:
+        return hash(self._node_set())
+
+    def __add__(self, other: object) -> Pipeline:
+        """Union: the nodes of both pipelines (validated as a whole)."""
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        return Pipeline([self, other])
+
+    def __radd__(self, other: object) -> Pipeline:
+        """Let ``sum(pipelines)`` work: ``0 + pipeline`` is the pipeline."""
+        if isinstance(other, int) and other == 0:
+            return self
+        return NotImplemented
+
+    __or__ = __add__
+
+    def __sub__(self, other: object) -> Pipeline:
+        """Difference: the nodes of this pipeline that are not in the other."""
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        drop = other._node_set()
+        return Pipeline._subset(n for n in self._nodes if n not in drop)
+
+    def __and__(self, other: object) -> Pipeline:
+        """Intersection: the nodes that are in both pipelines."""
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        keep = other._node_set()
+        return Pipeline._subset(n for n in self._nodes if n in keep)
+
+    def __repr__(self) -> str:
+        names = [n._name for n in self._nodes[:10]]
+        more = f", ... (+{len(self._nodes) - 10} more)" if len(self._nodes) > 10 else ""
+        return f"Pipeline([{', '.join(names)}{more}])"
+
+    def describe(self, names_only: bool = True) -> str:
+        """Describe the pipeline for a person: free inputs, nodes in order, outputs.
+
+        Args:
+            names_only: List node names only; otherwise also each node's function,
+                inputs and outputs.
+
+        Returns:
+            Several lines of text.
+        """
+        lines = [f"Pipeline of {len(self._nodes)} node(s)"]
+        lines.append(f"Inputs: {', '.join(sorted(self.inputs())) or '(none)'}")
+        for number, member in enumerate(self._nodes, start=1):
+            lines.append(f"{number:>4}. {member if not names_only else member._name}")
+        lines.append(f"Outputs: {', '.join(sorted(self.outputs())) or '(none)'}")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ slicing
+
+    def filter(
+        self,
+        tags: Names | None = None,
+        from_nodes: Names | None = None,
+        to_nodes: Names | None = None,
+        node_names: Names | None = None,
+        from_inputs: Names | None = None,
+        to_outputs: Names | None = None,
+        node_namespaces: Names | None = None,
+    ) -> Pipeline:
+        """Select part of the pipeline; every argument given narrows the result.
+
+        Each argument selects nodes from the whole pipeline and the selections are
+        intersected (Kedro's semantics), so the order of the arguments does not matter.
+        An argument that is None or empty is not applied; a string is one name.
+
+        Args:
+            tags: Nodes having any of these tags.
+            from_nodes: These nodes and every node downstream of them.
+            to_nodes: These nodes and every node upstream of them.
+            node_names: Exactly these nodes.
+            from_inputs: Nodes reading these datasets, and everything downstream. Each
+                must be read by some node.
+            to_outputs: Nodes needed to produce these datasets. Each must be written
+                by some node.
+            node_namespaces: Nodes in these namespaces or their sub-namespaces
+                (``"a"`` matches ``"a"`` and ``"a.b"``, not ``"ab"``).
+
+        Returns:
+            A new pipeline (this one when nothing is given); it may be empty.
+
+        Raises:
+            UnknownNameError: A node, tag, dataset or namespace is not in this
+                pipeline; the error lists it with the closest known names.
+        """
+        selections = (
+            (tags, "tags", self._select_tags),
+            (from_nodes, "from_nodes", self._select_from_nodes),
+            (to_nodes, "to_nodes", self._select_to_nodes),
+            (node_names, "node_names", self._select_names),
+            (from_inputs, "from_inputs", self._select_from_inputs),
+            (to_outputs, "to_outputs", self._select_to_outputs),
+            (node_namespaces, "node_namespaces", self._select_namespaces),
+        )
+        chosen: set[str] | None = None
+        for value, what, select in selections:
+            if value is None:
+                continue
+            names = _as_names(value, what)
+            if not names:
+                continue
+            found = select(names, what)
+            chosen = found if chosen is None else chosen & found
+        if chosen is None:
+            return self
+        return self._keep(chosen)
+
+    def only_nodes(self, *names: str) -> Pipeline:
+        """Exactly the named nodes. Raises UnknownNameError for an unknown name."""
+        return self._keep(self._select_names(names, "only_nodes"))
+
+    def only_nodes_with_tags(self, *tags: str) -> Pipeline:
+        """Nodes having any of the tags. Raises UnknownNameError for an unused tag."""
+        return self._keep(self._select_tags(tags, "only_nodes_with_tags"))
+
+    def from_nodes(self, *names: str) -> Pipeline:
+        """The named nodes and everything downstream. Raises UnknownNameError."""
+        return self._keep(self._select_from_nodes(names, "from_nodes"))
+
+    def to_nodes(self, *names: str) -> Pipeline:
+        """The named nodes and everything upstream. Raises UnknownNameError."""
+        return self._keep(self._select_to_nodes(names, "to_nodes"))
+
+    def from_inputs(self, *datasets: str) -> Pipeline:
+        """Nodes depending, directly or not, on the datasets. Raises UnknownNameError."""
+        return self._keep(self._select_from_inputs(datasets, "from_inputs"))
+
+    def to_outputs(self, *datasets: str) -> Pipeline:
+        """Nodes needed to produce the datasets. Raises UnknownNameError."""
+        return self._keep(self._select_to_outputs(datasets, "to_outputs"))
+
+    def only_nodes_with_namespaces(self, *namespaces: str) -> Pipeline:
+        """Nodes in the namespaces or below them. Raises UnknownNameError."""
+        return self._keep(self._select_namespaces(namespaces, "only_nodes_with_namespaces"))
+
+    def _keep(self, names: set[str]) -> Pipeline:
+        if len(names) == len(self._nodes):
+            return self
+        return Pipeline._subset(n for n in self._nodes if n._name in names)
+
+    def _nodes_named(self, names: Sequence[str], where: str) -> list[Node]:
+        unknown = [n for n in names if n not in self._by_name]
+        if unknown:
+            raise UnknownNameError("node", unknown, self._by_name, where=where)
+        return [self._by_name[n] for n in names]
+
+    def _check_datasets(self, names: Sequence[str], where: str, *, read: bool) -> None:
+        """Like Kedro: from_inputs needs datasets some node reads, to_outputs written ones."""
+        known: Mapping[str, object] = self._consumers if read else self._producers
+        unknown = [n for n in names if n not in known]
+        if not unknown:
+            return
+        verb, role = ("reads", "read") if read else ("writes", "written")
+        listed = sorted(known)
+        shown = ", ".join(listed[:10]) + (", ..." if len(listed) > 10 else "")
+        elsewhere = [n for n in unknown if n in self._producers or n in self._consumers]
+        hint = f"Datasets {role} by nodes: {shown or '(none)'}."
+        if elsewhere:
+            hint = f"No node {verb} {', '.join(map(repr, elsewhere))}. {hint}"
+        raise UnknownNameError("dataset", unknown, known, where=where, hint=hint)
+
+    def _select_names(self, names: Sequence[str], where: str) -> set[str]:
+        return {n._name for n in self._nodes_named(names, where)}
+
+    def _select_from_nodes(self, names: Sequence[str], where: str) -> set[str]:
+        return _graph.downstream(self._nodes_named(names, where), self._consumers)
+
+    def _select_to_nodes(self, names: Sequence[str], where: str) -> set[str]:
+        return _graph.upstream(self._nodes_named(names, where), self._producers)
+
+    def _select_from_inputs(self, names: Sequence[str], where: str) -> set[str]:
+        self._check_datasets(names, where, read=True)
+        start = [reader for n in names for reader in self._consumers.get(n, ())]
+        return _graph.downstream(start, self._consumers)
+
+    def _select_to_outputs(self, names: Sequence[str], where: str) -> set[str]:
+        self._check_datasets(names, where, read=False)
+        start = [self._producers[n] for n in names]
+        return _graph.upstream(start, self._producers)
+
+    def _select_tags(self, tags: Sequence[str], where: str) -> set[str]:
+        index: dict[str, list[str]] | None = self._cache.get("tags")
+        if index is None:
+            index = {}
+            for member in self._nodes:
+                for tag in member._tags:
+                    index.setdefault(tag, []).append(member._name)
+            self._cache["tags"] = index
+        unknown = [t for t in tags if t not in index]
+        if unknown:
+            raise UnknownNameError("tag", unknown, index, where=where)
+        return {name for tag in tags for name in index[tag]}
+
+    def _select_namespaces(self, namespaces: Sequence[str], where: str) -> set[str]:
+        index: dict[str, list[str]] | None = self._cache.get("namespaces")
+        if index is None:
+            index = {}
+            for member in self._nodes:
+                if member._namespace:
+                    parts = member._namespace.split(".")
+                    for depth in range(1, len(parts) + 1):
+                        index.setdefault(".".join(parts[:depth]), []).append(member._name)
+            self._cache["namespaces"] = index
+        unknown = [ns for ns in namespaces if ns not in index]
+        if unknown:
+            raise UnknownNameError("namespace", unknown, index, where=where)
+        return {name for ns in namespaces for name in index[ns]}
