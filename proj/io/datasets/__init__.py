@@ -1,0 +1,3 @@
+"""The built-in file datasets, one module per format family (imports stay light)."""
+
+from __future__ import annotations
