@@ -1,0 +1,101 @@
+"""Creating the hook manager and registering hook implementations into it."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from proj.exceptions import HookError
+from proj.hooks.specs import ALL_SPECS, PROJECT_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pluggy
+
+logger = logging.getLogger(__name__)
+
+#: The entry-point group plugins use to register hooks (``[project.entry-points."proj.hooks"]``).
+ENTRY_POINT_GROUP = "proj.hooks"
+
+
+def create_hook_manager() -> pluggy.PluginManager:
+    """Return a plugin manager that knows every proj hook specification.
+
+    Returns:
+        A ``pluggy.PluginManager`` for the ``proj`` project, with no implementations.
+    """
+    import pluggy
+
+    manager = pluggy.PluginManager(PROJECT_NAME)
+    for spec in ALL_SPECS:
+        manager.add_hookspecs(spec)
+    return manager
+
+
+def register_hooks(manager: pluggy.PluginManager, hooks: Iterable[Any]) -> None:
+    """Register hook implementations (instances or modules) from a project's settings.
+
+    Args:
+        manager: The manager from :func:`create_hook_manager`.
+        hooks: Objects whose methods are decorated with ``proj.hooks.hook_impl``.
+
+    Raises:
+        HookError: An object is a class rather than an instance, or implements a hook
+            with arguments the specification does not have.
+    """
+    import pluggy
+
+    for hook in hooks:
+        if isinstance(hook, type):
+            raise HookError(
+                f"HOOKS in settings.py holds the class {hook.__qualname__}, not an instance.",
+                hint=f"Write HOOKS = ({hook.__qualname__}(),).",
+            )
+        if manager.is_registered(hook):
+            continue
+        try:
+            manager.register(hook)
+        except pluggy.PluginValidationError as exc:
+            raise HookError(
+                f"Hook implementation {type(hook).__qualname__} is invalid: {exc}",
+                hint="Check the method names and arguments against proj.hooks.specs.",
+            ) from exc
+
+
+def load_entry_point_hooks(
+    manager: pluggy.PluginManager, disabled: Iterable[str] = ()
+) -> list[str]:
+    """Register hooks that installed packages expose in the ``proj.hooks`` group.
+
+    Args:
+        manager: The manager from :func:`create_hook_manager`.
+        disabled: Distribution names whose hooks must not be registered.
+
+    Returns:
+        The names of the distributions whose hooks were registered, sorted.
+
+    Raises:
+        HookError: An entry point cannot be imported.
+    """
+    from importlib.metadata import entry_points
+
+    skip = set(disabled)
+    loaded: set[str] = set()
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        dist = entry_point.dist.name if entry_point.dist is not None else entry_point.name
+        if dist in skip:
+            logger.debug("Hooks of %s are disabled in settings", dist)
+            continue
+        try:
+            plugin = entry_point.load()
+        except Exception as exc:
+            raise HookError(
+                f"Cannot load hooks '{entry_point.value}' of the installed package {dist}: "
+                f"{type(exc).__name__}: {exc}",
+                hint=f"Fix or uninstall {dist}, or list it in DISABLE_HOOKS_FOR_PLUGINS.",
+            ) from exc
+        if not manager.is_registered(plugin):
+            manager.register(plugin, name=f"{dist}:{entry_point.name}")
+        loaded.add(dist)
+    return sorted(loaded)

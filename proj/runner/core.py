@@ -1,0 +1,322 @@
+"""The scheduling core every runner shares: ready queue, consumer counts, hooks, errors.
+
+A run keeps, per node, the number of its input datasets that are still to be produced
+and, per dataset, the number of consumers still to run. A node enters the ready queue
+when its count drops to zero; an in-memory dataset is released when its last consumer
+finished. Each node and each edge is touched a constant number of times, so a whole run
+is O(nodes + edges) on top of the nodes' own work.
+
+Runners differ only in how a ready node is executed: inline (:class:`SequentialRunner`),
+on threads, or in worker processes. They plug in by overriding :meth:`AbstractRunner._pool`
+and, for process pools, :meth:`AbstractRunner._call_node`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from proj.exceptions import DatasetError, NodeFailedError, RunnerError
+from proj.runner.planning import nodes_with_missing_outputs, persisted_predicate, resume_nodes
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pluggy
+
+    from proj.io import DataCatalog
+    from proj.pipeline import Node, Pipeline
+
+logger = logging.getLogger(__name__)
+
+
+class _NoHooks:
+    """Stands in for ``hook_manager.hook`` when a run has no hook manager."""
+
+    def __getattr__(self, name: str) -> Any:
+        return _no_op
+
+
+def _no_op(**kwargs: Any) -> list[Any]:
+    return []
+
+
+class AbstractRunner:
+    """Runs a pipeline against a catalog; subclasses choose how nodes execute.
+
+    The base class runs nodes inline, one at a time; it has no abstract method because
+    every extension point has a working default.
+
+    Args:
+        is_async: Load a node's inputs and save its outputs on a small thread pool, so
+            slow storage is read and written concurrently.
+    """
+
+    #: How many nodes may be in flight at once; 1 means inline execution.
+    max_workers: int = 1
+
+    def __init__(self, *, is_async: bool = False) -> None:
+        self.is_async = is_async
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(max_workers={self.max_workers}, is_async={self.is_async})"
+
+    # ------------------------------------------------------------------ public API
+
+    def run(
+        self,
+        pipeline: Pipeline,
+        catalog: DataCatalog,
+        hook_manager: pluggy.PluginManager | None = None,
+        run_id: str | None = None,
+        only_missing_outputs: bool = False,
+    ) -> dict[str, Any]:
+        """Run every node of ``pipeline``, reading and writing through ``catalog``.
+
+        Datasets the pipeline uses that the catalog does not declare are held in
+        memory for the run (the caller's catalog is not changed).
+
+        Args:
+            pipeline: The nodes to run.
+            catalog: Where inputs are loaded from and outputs saved to.
+            hook_manager: Node and dataset hooks are called through it, for every runner.
+            run_id: Passed to node hooks, so a run store can attribute events.
+            only_missing_outputs: Skip nodes whose persisted outputs all exist and whose
+                in-memory outputs no running node needs.
+
+        Returns:
+            The outputs nobody consumed that are held only in memory: dataset name ->
+            data. Persisted results stay in their files.
+
+        Raises:
+            DatasetError: A free input of the pipeline is declared but its data does
+                not exist, or is neither declared nor given; nothing ran.
+            NodeFailedError: A node raised; the original exception is the cause, and
+                the error lists the nodes that did not run and where to resume.
+        """
+        catalog = catalog.shallow_copy()
+        self._check_free_inputs(pipeline, catalog)
+        self._prepare(pipeline, catalog)
+        from proj.io import MemoryDataset
+
+        for name in pipeline.datasets():
+            if name not in catalog:
+                catalog.add(name, MemoryDataset())
+
+        if only_missing_outputs:
+            keep = nodes_with_missing_outputs(pipeline, catalog)
+            skipped = len(pipeline) - len(keep)
+            if skipped:
+                logger.info(
+                    "Skipping %d node(s) whose outputs already exist (--only-missing-outputs)",
+                    skipped,
+                )
+            pipeline = pipeline.only_nodes(*keep) if keep else pipeline.only_nodes()
+        hooks = hook_manager.hook if hook_manager is not None else _NoHooks()
+        done = self._schedule(pipeline, catalog, hooks, run_id)
+        logger.info("Completed %d of %d node(s)", len(done), len(pipeline))
+        return {
+            name: catalog.load(name)
+            for name in sorted(pipeline.outputs())
+            if not catalog.is_persistent(name)
+        }
+
+    # ------------------------------------------------------------------ extension points
+
+    def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
+        """Check, before anything runs, that this runner can run the pipeline."""
+
+    @contextmanager
+    def _pool(self) -> Iterator[Executor | None]:
+        """The executor nodes are submitted to, or ``None`` to run them inline."""
+        yield None
+
+    def _call_node(self, node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Call the node's function; process-based runners send it to a worker."""
+        return node.run(inputs)
+
+    # ------------------------------------------------------------------ scheduling
+
+    @staticmethod
+    def _check_free_inputs(pipeline: Pipeline, catalog: DataCatalog) -> None:
+        missing: list[str] = []
+        for name in sorted(pipeline.inputs()):
+            if name not in catalog:
+                missing.append(f"'{name}' (not in the catalog)")
+            elif not catalog.exists(name):
+                described = catalog.describe(name)
+                where = described.get("filepath")
+                kind = described.get("type", "dataset")
+                missing.append(f"'{name}' ({kind}{', ' + str(where) if where else ''})")
+        if missing:
+            readers = sorted(
+                {node.name for name in pipeline.inputs() for node in pipeline.consumers[name]}
+            )
+            raise DatasetError(
+                f"The run needs input data that does not exist: {', '.join(missing)}; "
+                f"nodes waiting for it: {', '.join(readers[:5])}"
+                f"{', ...' if len(readers) > 5 else ''}. Nothing ran.",
+                hint="Create the data, declare it in conf/base/catalog.yml, or run "
+                "the nodes that produce it first.",
+            )
+
+    def _schedule(
+        self, pipeline: Pipeline, catalog: DataCatalog, hooks: Any, run_id: str | None
+    ) -> list[str]:
+        nodes = pipeline.nodes
+        producers = pipeline.producers
+        consumers = pipeline.consumers
+        # Distinct datasets each node waits for, and consumers left per dataset.
+        waiting: dict[str, int] = {}
+        ready: deque[Node] = deque()
+        for node in nodes:
+            count = sum(1 for name in set(node.inputs) if name in producers)
+            waiting[node.name] = count
+            if count == 0:
+                ready.append(node)
+        readers_left = {name: len({n.name for n in readers}) for name, readers in consumers.items()}
+        keep = pipeline.outputs()
+        persisted = persisted_predicate(catalog)
+        done: list[str] = []
+
+        def finished(node: Node) -> None:
+            done.append(node.name)
+            for name in set(node.outputs):
+                for reader in consumers.get(name, ()):
+                    waiting[reader.name] -= 1
+                    if waiting[reader.name] == 0:
+                        ready.append(reader)
+            for name in set(node.inputs):
+                readers_left[name] -= 1
+                if readers_left[name] == 0 and name not in keep and not persisted(name):
+                    catalog.release(name)
+
+        def fail(node: Node, exc: BaseException) -> NodeFailedError:
+            done_set = set(done)
+            not_run = [n.name for n in nodes if n.name not in done_set]
+            resume = resume_nodes(pipeline, done, persisted)
+            error = NodeFailedError(
+                f"Node '{node.name}' failed: {type(exc).__name__}: {exc}",
+                node_name=node.name,
+                not_run=not_run,
+                resume_nodes=resume,
+                hint=None,
+            )
+            error.__cause__ = exc
+            return error
+
+        with self._pool() as pool:
+            if pool is None:
+                while ready:
+                    node = ready.popleft()
+                    try:
+                        self._run_node(node, catalog, hooks, run_id)
+                    except Exception as exc:
+                        raise fail(node, exc) from exc
+                    finished(node)
+            else:
+                self._schedule_pool(pool, ready, catalog, hooks, run_id, finished, fail)
+        if len(done) != len(nodes):  # pragma: no cover - a Pipeline is acyclic
+            raise RunnerError(f"Only {len(done)} of {len(nodes)} nodes could be scheduled.")
+        return done
+
+    def _schedule_pool(
+        self,
+        pool: Executor,
+        ready: deque[Node],
+        catalog: DataCatalog,
+        hooks: Any,
+        run_id: str | None,
+        finished: Any,
+        fail: Any,
+    ) -> None:
+        in_flight: dict[Future[None], Node] = {}
+        try:
+            while ready or in_flight:
+                while ready and len(in_flight) < self.max_workers:
+                    node = ready.popleft()
+                    future = pool.submit(self._run_node, node, catalog, hooks, run_id)
+                    in_flight[future] = node
+                completed, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in completed:
+                    node = in_flight.pop(future)
+                    exc = future.exception()
+                    if exc is not None:
+                        raise fail(node, exc) from exc
+                    finished(node)
+        finally:
+            for future in in_flight:
+                future.cancel()
+            # Let nodes already running finish so none is left half-saved.
+            wait(in_flight)
+
+    def _run_node(self, node: Node, catalog: DataCatalog, hooks: Any, run_id: str | None) -> None:
+        started = time.perf_counter()
+        inputs = self._load_inputs(node, catalog, hooks)
+        for replacement in hooks.before_node_run(
+            node=node, catalog=catalog, inputs=inputs, is_async=self.is_async, run_id=run_id
+        ):
+            if replacement:
+                inputs.update(replacement)
+        try:
+            outputs = self._call_node(node, inputs)
+            hooks.after_node_run(
+                node=node,
+                catalog=catalog,
+                inputs=inputs,
+                outputs=outputs,
+                is_async=self.is_async,
+                run_id=run_id,
+            )
+            # A node has completed only once its outputs are saved.
+            self._save_outputs(node, catalog, hooks, outputs)
+        except Exception as exc:
+            hooks.on_node_error(
+                error=exc,
+                node=node,
+                catalog=catalog,
+                inputs=inputs,
+                is_async=self.is_async,
+                run_id=run_id,
+            )
+            raise
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "Ran node %s in %.2f s",
+                node.name,
+                time.perf_counter() - started,
+                extra={"proj_node": node.name},
+            )
+
+    def _load_inputs(self, node: Node, catalog: DataCatalog, hooks: Any) -> dict[str, Any]:
+        def load(name: str) -> Any:
+            hooks.before_dataset_loaded(dataset_name=name, node=node)
+            data = catalog.load(name)
+            hooks.after_dataset_loaded(dataset_name=name, data=data, node=node)
+            return data
+
+        names = list(dict.fromkeys(node.inputs))
+        if self.is_async and len(names) > 1:
+            with ThreadPoolExecutor(max_workers=len(names)) as io_pool:
+                return dict(zip(names, io_pool.map(load, names), strict=False))
+        return {name: load(name) for name in names}
+
+    def _save_outputs(
+        self, node: Node, catalog: DataCatalog, hooks: Any, outputs: dict[str, Any]
+    ) -> None:
+        def save(item: tuple[str, Any]) -> None:
+            name, data = item
+            hooks.before_dataset_saved(dataset_name=name, data=data, node=node)
+            catalog.save(name, data)
+            hooks.after_dataset_saved(dataset_name=name, data=data, node=node)
+
+        if self.is_async and len(outputs) > 1:
+            with ThreadPoolExecutor(max_workers=len(outputs)) as io_pool:
+                list(io_pool.map(save, outputs.items()))
+        else:
+            for item in outputs.items():
+                save(item)

@@ -1,0 +1,149 @@
+"""Run planning: which nodes must run, which data may be released, where to resume.
+
+Every function here is linear in nodes + edges of the pipeline: each node and each
+(node, dataset) edge is visited a constant number of times.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from proj.io import DataCatalog
+    from proj.pipeline import Node, Pipeline
+
+
+def is_parameter(name: str) -> bool:
+    """Whether a dataset name is a parameter (``parameters`` or ``params:<key>``)."""
+    return name == "parameters" or name.startswith("params:")
+
+
+def persisted_predicate(catalog: DataCatalog) -> Callable[[str], bool]:
+    """Return a test for "this dataset's data outlives the process".
+
+    Parameters count as persisted: they come back from configuration on the next run.
+
+    Args:
+        catalog: The run's catalog.
+
+    Returns:
+        A function of a dataset name, cached per name.
+    """
+    cache: dict[str, bool] = {}
+
+    def persisted(name: str) -> bool:
+        known = cache.get(name)
+        if known is None:
+            known = is_parameter(name) or (name in catalog and catalog.is_persistent(name))
+            cache[name] = known
+        return known
+
+    return persisted
+
+
+def nodes_with_missing_outputs(pipeline: Pipeline, catalog: DataCatalog) -> set[str]:
+    """The names of the nodes an ``only_missing_outputs`` run must execute.
+
+    A node must run when one of its persisted outputs does not exist, or when one of
+    its in-memory outputs is needed: nothing consumes it (it is a result of the run)
+    or a node that must run consumes it. Visiting nodes in reverse topological order
+    makes this one pass.
+
+    Args:
+        pipeline: The pipeline slice of the run.
+        catalog: The run's catalog; ``exists()`` is called once per persisted output.
+
+    Returns:
+        Node names, a subset of the pipeline's.
+    """
+    persisted = persisted_predicate(catalog)
+    consumers = pipeline.consumers
+    must_run: set[str] = set()
+    for node in reversed(pipeline.nodes):
+        for output in node.outputs:
+            if persisted(output):
+                if not catalog.exists(output):
+                    must_run.add(node.name)
+                    break
+            else:
+                readers = consumers.get(output, ())
+                if not readers or any(reader.name in must_run for reader in readers):
+                    must_run.add(node.name)
+                    break
+    return must_run
+
+
+def resume_nodes(
+    pipeline: Pipeline, done: Iterable[str], persisted: Callable[[str], bool]
+) -> list[str]:
+    """The smallest set of nodes whose ``from_nodes`` slice finishes an interrupted run.
+
+    Nodes that did not complete must run again; so must the completed producers of any
+    in-memory input they need, since that data was lost with the process (and so on
+    upwards). The answer is the set of those nodes that have no predecessor among them:
+    ``pipeline.from_nodes(*answer)`` covers every node that must run.
+
+    Args:
+        pipeline: The pipeline slice of the run.
+        done: Names of the nodes that completed.
+        persisted: Whether a dataset's data outlives the process.
+
+    Returns:
+        Node names in the pipeline's topological order; empty when everything completed.
+    """
+    done_set = set(done)
+    producers = pipeline.producers
+    required: set[str] = set()
+    queue: deque[Node] = deque(n for n in pipeline.nodes if n.name not in done_set)
+    required.update(n.name for n in queue)
+    while queue:
+        node = queue.popleft()
+        for name in node.inputs:
+            producer = producers.get(name)
+            if producer is None or persisted(name) or producer.name in required:
+                continue
+            required.add(producer.name)
+            queue.append(producer)
+    answer = []
+    for node in pipeline.nodes:
+        if node.name not in required:
+            continue
+        if not any(
+            (producer := producers.get(name)) is not None and producer.name in required
+            for name in node.inputs
+        ):
+            answer.append(node.name)
+    return answer
+
+
+def memory_inputs_lost(
+    pipeline: Pipeline, remaining: Iterable[str], persisted: Callable[[str], bool]
+) -> dict[str, list[str]]:
+    """In-memory inputs that nodes to be re-run need but that no re-run node produces.
+
+    Used by ``proj run --resume`` to refuse a resume that cannot work.
+
+    Args:
+        pipeline: The full pipeline slice of the original run.
+        remaining: Names of the nodes to re-run.
+        persisted: Whether a dataset's data outlives the process.
+
+    Returns:
+        Dataset name -> names of the re-run nodes that need it (empty when the resume
+        can proceed).
+    """
+    remaining_set = set(remaining)
+    producers = pipeline.producers
+    lost: dict[str, list[str]] = {}
+    for node in pipeline.nodes:
+        if node.name not in remaining_set:
+            continue
+        for name in node.inputs:
+            producer = producers.get(name)
+            if producer is None or persisted(name) or producer.name in remaining_set:
+                continue
+            lost.setdefault(name, []).append(node.name)
+    return lost

@@ -1,0 +1,271 @@
+"""The scheduling core through SequentialRunner: order, release, results, failure."""
+
+from __future__ import annotations
+
+import json
+import operator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from proj.exceptions import DatasetError, NodeFailedError
+from proj.hooks import create_hook_manager, hook_impl
+from proj.io import DataCatalog, MemoryDataset
+from proj.pipeline import Pipeline, node
+from proj.runner import SequentialRunner, ThreadRunner
+
+
+def double(x: int) -> int:
+    return 2 * x
+
+
+def explode(x: Any) -> Any:
+    raise ValueError(f"cannot handle {x!r}")
+
+
+def json_catalog(tmp_path: Path, *names: str) -> DataCatalog:
+    return DataCatalog.from_config(
+        {
+            name: {"type": "json.JSONDataset", "filepath": str(tmp_path / f"{name}.json")}
+            for name in names
+        }
+    )
+
+
+def test_chain_runs_in_order_and_returns_unconsumed_memory_outputs() -> None:
+    pipe = Pipeline(
+        [
+            node(double, "a", "b", name="first"),
+            node(double, "b", "c", name="second"),
+            node(operator.neg, "c", "d", name="third"),
+        ]
+    )
+    catalog = DataCatalog()
+    catalog.add_feed_dict({"a": 3})
+
+    result = SequentialRunner().run(pipe, catalog)
+
+    assert result == {"d": -12}
+    # The caller's catalog is not filled with the run's intermediate data.
+    assert "b" not in catalog
+
+
+def test_persisted_outputs_are_saved_not_returned(tmp_path: Path) -> None:
+    pipe = Pipeline([node(double, "a", "b", name="first"), node(double, "b", "c", name="second")])
+    catalog = json_catalog(tmp_path, "c")
+    catalog.add_feed_dict({"a": 5})
+
+    assert SequentialRunner().run(pipe, catalog) == {}
+    assert json.loads((tmp_path / "c.json").read_text()) == 20
+
+
+def test_declared_memory_data_is_released_after_its_last_consumer() -> None:
+    intermediate = MemoryDataset()
+    catalog = DataCatalog({"b": intermediate})
+    catalog.add_feed_dict({"a": 1})
+    pipe = Pipeline(
+        [
+            node(double, "a", "b", name="make_b"),
+            node(double, "b", "c", name="use_b_once"),
+            node(operator.add, ["b", "c"], "d", name="use_b_twice"),
+        ]
+    )
+
+    assert SequentialRunner().run(pipe, catalog) == {"d": 6}
+    with pytest.raises(DatasetError):
+        intermediate.load()
+
+
+def test_third_node_failing_keeps_persisted_outputs_and_reports_resume(tmp_path: Path) -> None:
+    catalog = json_catalog(tmp_path, "b", "c")
+    catalog.add_feed_dict({"a": 2})
+    pipe = Pipeline(
+        [
+            node(double, "a", "b", name="first"),
+            node(double, "b", "c", name="second"),
+            node(explode, "c", "d", name="third"),
+            node(double, "d", "e", name="fourth"),
+        ]
+    )
+
+    with pytest.raises(NodeFailedError) as caught:
+        SequentialRunner().run(pipe, catalog)
+
+    error = caught.value
+    assert error.node_name == "third"
+    assert "ValueError" in str(error) and "cannot handle 8" in str(error)
+    assert isinstance(error.__cause__, ValueError)
+    assert error.not_run == ["third", "fourth"]
+    # 'c' is persisted, so the run can restart at the failed node itself.
+    assert error.resume_nodes == ["third"]
+    assert json.loads((tmp_path / "b.json").read_text()) == 4
+    assert json.loads((tmp_path / "c.json").read_text()) == 8
+
+
+def test_resume_set_goes_back_to_the_producer_of_lost_memory_data(tmp_path: Path) -> None:
+    catalog = json_catalog(tmp_path, "b")
+    catalog.add_feed_dict({"a": 2})
+    pipe = Pipeline(
+        [
+            node(double, "a", "b", name="first"),
+            node(double, "b", "c", name="second"),  # c only in memory
+            node(explode, "c", "d", name="third"),
+        ]
+    )
+
+    with pytest.raises(NodeFailedError) as caught:
+        SequentialRunner().run(pipe, catalog)
+
+    assert caught.value.resume_nodes == ["second"]
+
+
+def test_parameters_count_as_persisted_for_resume(tmp_path: Path) -> None:
+    catalog = json_catalog(tmp_path)
+    catalog.add_parameters({"factor": 3})
+    pipe = Pipeline([node(explode, "params:factor", "out", name="uses_params")])
+
+    with pytest.raises(NodeFailedError) as caught:
+        SequentialRunner().run(pipe, catalog)
+
+    assert caught.value.resume_nodes == ["uses_params"]
+
+
+def test_missing_free_input_fails_before_any_node_runs(tmp_path: Path) -> None:
+    catalog = json_catalog(tmp_path, "raw", "b")
+    pipe = Pipeline([node(double, "raw", "b", name="first")])
+
+    with pytest.raises(DatasetError) as caught:
+        SequentialRunner().run(pipe, catalog)
+
+    message = str(caught.value)
+    assert "'raw'" in message and "raw.json" in message and "Nothing ran" in message
+    assert not (tmp_path / "b.json").exists()
+
+
+def test_undeclared_free_input_is_named() -> None:
+    pipe = Pipeline([node(double, "nowhere", "b", name="first")])
+    with pytest.raises(DatasetError, match="'nowhere' \\(not in the catalog\\)"):
+        SequentialRunner().run(pipe, DataCatalog())
+
+
+def test_only_missing_outputs_skips_nodes_whose_outputs_exist(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def record(name: str) -> Any:
+        def run(x: int) -> int:
+            calls.append(name)
+            return x + 1
+
+        return run
+
+    catalog = json_catalog(tmp_path, "b", "c")
+    catalog.add_feed_dict({"a": 0})
+    (tmp_path / "b.json").write_text("10")
+    pipe = Pipeline(
+        [
+            node(record("first"), "a", "b", name="first"),
+            node(record("second"), "b", "c", name="second"),
+        ]
+    )
+
+    SequentialRunner().run(pipe, catalog, only_missing_outputs=True)
+
+    assert calls == ["second"]
+    assert json.loads((tmp_path / "c.json").read_text()) == 11
+
+
+def test_only_missing_outputs_reruns_producers_of_needed_memory_data(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def step(name: str) -> Any:
+        def run(x: int) -> int:
+            calls.append(name)
+            return x + 1
+
+        return run
+
+    catalog = json_catalog(tmp_path, "c")
+    catalog.add_feed_dict({"a": 0})
+    pipe = Pipeline(
+        [node(step("first"), "a", "b", name="first"), node(step("second"), "b", "c", name="second")]
+    )
+
+    SequentialRunner().run(pipe, catalog, only_missing_outputs=True)
+
+    assert calls == ["first", "second"]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        self.events.append(("before_node", node.name))
+
+    @hook_impl
+    def after_node_run(self, node: Any, outputs: dict[str, Any]) -> None:
+        self.events.append(("after_node", node.name))
+
+    @hook_impl
+    def on_node_error(self, node: Any, error: BaseException) -> None:
+        self.events.append(("error", f"{node.name}:{type(error).__name__}"))
+
+    @hook_impl
+    def before_dataset_loaded(self, dataset_name: str) -> None:
+        self.events.append(("load", dataset_name))
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str) -> None:
+        self.events.append(("saved", dataset_name))
+
+
+def test_hooks_see_every_node_and_dataset_in_order() -> None:
+    manager = create_hook_manager()
+    recorder = Recorder()
+    manager.register(recorder)
+    catalog = DataCatalog()
+    catalog.add_feed_dict({"a": 1})
+    pipe = Pipeline([node(double, "a", "b", name="first"), node(explode, "b", "c", name="boom")])
+
+    with pytest.raises(NodeFailedError):
+        SequentialRunner().run(pipe, catalog, hook_manager=manager)
+
+    assert recorder.events == [
+        ("load", "a"),
+        ("before_node", "first"),
+        ("after_node", "first"),
+        ("saved", "b"),
+        ("load", "b"),
+        ("before_node", "boom"),
+        ("error", "boom:ValueError"),
+    ]
+
+
+def test_before_node_run_hook_can_replace_inputs() -> None:
+    class Override:
+        @hook_impl
+        def before_node_run(self, node: Any) -> dict[str, Any] | None:
+            return {"a": 100} if node.name == "first" else None
+
+    manager = create_hook_manager()
+    manager.register(Override())
+    catalog = DataCatalog()
+    catalog.add_feed_dict({"a": 1})
+
+    result = SequentialRunner().run(
+        Pipeline([node(double, "a", "b", name="first")]), catalog, hook_manager=manager
+    )
+
+    assert result == {"b": 200}
+
+
+@pytest.mark.parametrize("runner", [SequentialRunner(is_async=True), ThreadRunner(is_async=True)])
+def test_async_loading_gives_the_same_results(runner: Any, tmp_path: Path) -> None:
+    catalog = json_catalog(tmp_path, "x", "y")
+    catalog.save("x", 2)
+    catalog.save("y", 5)
+    pipe = Pipeline([node(operator.mul, ["x", "y"], "p", name="mul")])
+
+    assert runner.run(pipe, catalog) == {"p": 10}
