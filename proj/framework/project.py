@@ -1,0 +1,152 @@
+"""Finding a project on disk and reading its metadata (the ``[tool.proj]`` table)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from proj.exceptions import ProjectError, ProjectNotFoundError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+MARKER_FILE = "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class ProjectMetadata:
+    """What proj knows about a project from its pyproject.toml.
+
+    Attributes:
+        project_path: The project's root folder (absolute).
+        package_name: The importable name of the project's package.
+        project_name: The human-readable project name.
+        source_dir: The folder holding the package (absolute), ``<root>/src`` by default.
+        config_file: The pyproject.toml the metadata came from.
+    """
+
+    project_path: Path
+    package_name: str
+    project_name: str
+    source_dir: Path
+    config_file: Path
+
+    @property
+    def package_dir(self) -> Path:
+        """The folder of the project's package: ``source_dir / package_name``."""
+        return self.source_dir / self.package_name
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(
+            f"{path} is not valid TOML: {exc}", hint="Fix the syntax of that file."
+        ) from exc
+
+
+def read_metadata(project_path: str | Path) -> ProjectMetadata:
+    """Read the ``[tool.proj]`` table of the project at ``project_path``.
+
+    Args:
+        project_path: The project root, holding pyproject.toml.
+
+    Returns:
+        The project's metadata, with absolute paths.
+
+    Raises:
+        ProjectNotFoundError: There is no pyproject.toml there, or it has no
+            ``[tool.proj]`` table.
+        ProjectError: The file is not valid TOML, or the table lacks ``package_name``
+            or names a source folder that does not exist.
+    """
+    root = Path(project_path).resolve()
+    config_file = root / MARKER_FILE
+    if not config_file.is_file():
+        raise ProjectNotFoundError(
+            f"{root} is not a proj project: it has no {MARKER_FILE}.",
+            hint="Create a project with `proj new NAME`, or pass the path of an existing one.",
+        )
+    table = _read_toml(config_file).get("tool", {}).get("proj")
+    if not isinstance(table, dict):
+        raise ProjectNotFoundError(
+            f"{config_file} has no [tool.proj] table, so {root} is not a proj project.",
+            hint="Add [tool.proj] with package_name, project_name and source_dir.",
+        )
+    package_name = table.get("package_name")
+    if not isinstance(package_name, str) or not package_name.isidentifier():
+        raise ProjectError(
+            f"[tool.proj] in {config_file} needs package_name, the importable name of the "
+            f"project's package (found {package_name!r}).",
+            hint='Add a line such as package_name = "my_project".',
+        )
+    source_dir = (root / str(table.get("source_dir", "src"))).resolve()
+    if not (source_dir / package_name).is_dir():
+        raise ProjectError(
+            f"The package '{package_name}' named in {config_file} is not in {source_dir}.",
+            hint="Fix package_name or source_dir in [tool.proj].",
+        )
+    return ProjectMetadata(
+        project_path=root,
+        package_name=package_name,
+        project_name=str(table.get("project_name", package_name)),
+        source_dir=source_dir,
+        config_file=config_file,
+    )
+
+
+def find_project(start: str | Path | None = None) -> ProjectMetadata:
+    """Find the project containing ``start`` by walking up to the filesystem root.
+
+    Args:
+        start: A folder inside the project; default: the current working directory.
+
+    Returns:
+        The metadata of the nearest enclosing project.
+
+    Raises:
+        ProjectNotFoundError: No folder from ``start`` upwards has a pyproject.toml with
+            a ``[tool.proj]`` table; the message says where the search started.
+        ProjectError: The project was found but its metadata is wrong.
+    """
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / MARKER_FILE
+        if candidate.is_file() and isinstance(
+            _read_toml(candidate).get("tool", {}).get("proj"), dict
+        ):
+            return read_metadata(folder)
+    raise ProjectNotFoundError(
+        f"No proj project found in {here} or any folder above it "
+        f"(looked for a {MARKER_FILE} with a [tool.proj] table).",
+        hint="cd into a project, or create one with `proj new NAME`.",
+    )
+
+
+def bootstrap_project(start: str | Path | None = None) -> ProjectMetadata:
+    """Find a project and make its package importable (its source folder goes first on
+    ``sys.path``), so projects run without being installed.
+
+    Args:
+        start: A folder inside the project; default: the current working directory.
+
+    Returns:
+        The project's metadata.
+
+    Raises:
+        ProjectNotFoundError: See :func:`find_project`.
+        ProjectError: See :func:`read_metadata`.
+    """
+    metadata = find_project(start)
+    source = str(metadata.source_dir)
+    if source in sys.path:
+        sys.path.remove(source)
+    sys.path.insert(0, source)
+    return metadata

@@ -1,0 +1,86 @@
+"""The built-in hooks that write every run, for every runner, into the run store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from proj.hooks import hook_impl
+
+if TYPE_CHECKING:
+    from proj.framework.store import RunStore
+    from proj.pipeline import Node, Pipeline
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class RunStoreHooks:
+    """Hook implementations recording runs in a :class:`RunStore`.
+
+    Args:
+        store: Where to write.
+        command: The command line that started the session, if any.
+        project_path: The project root (for its git state).
+    """
+
+    def __init__(self, store: RunStore, *, command: str | None, project_path: Any) -> None:
+        self.store = store
+        self.command = command
+        self.project_path = project_path
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
+        request: dict[str, Any] = {
+            key: run_params[key]
+            for key in (
+                "pipeline_names",
+                "tags",
+                "node_names",
+                "from_nodes",
+                "to_nodes",
+                "from_inputs",
+                "to_outputs",
+                "namespaces",
+                "load_versions",
+                "only_missing_outputs",
+                "runner",
+            )
+            if key in run_params
+        }
+        self.store.start_run(
+            run_id=run_params["run_id"],
+            session_id=run_params.get("session_id"),
+            request=request,
+            env=run_params.get("env"),
+            params=run_params.get("runtime_params") or {},
+            node_names=[node.name for node in pipeline.nodes],
+            command=self.command,
+            project_path=self.project_path,
+            resumed_from=run_params.get("resumed_from"),
+        )
+
+    @hook_impl
+    def before_node_run(self, node: Node, run_id: str | None) -> None:
+        if run_id is not None:
+            self.store.node_started(run_id, node.name)
+
+    @hook_impl
+    def after_node_run(self, node: Node, run_id: str | None) -> None:
+        if run_id is not None:
+            self.store.node_finished(run_id, node.name, "success")
+
+    @hook_impl
+    def on_node_error(self, error: BaseException, node: Node, run_id: str | None) -> None:
+        if run_id is not None:
+            self.store.node_finished(run_id, node.name, "failed", _describe(error))
+
+    @hook_impl
+    def after_pipeline_run(self, run_params: dict[str, Any]) -> None:
+        self.store.finish_run(run_params["run_id"], "success")
+
+    @hook_impl
+    def on_pipeline_error(self, error: BaseException, run_params: dict[str, Any]) -> None:
+        status = "failed" if isinstance(error, Exception) else "interrupted"
+        self.store.finish_run(run_params["run_id"], status, _describe(error))

@@ -1,0 +1,398 @@
+"""The run store: every run and every node's outcome, in an embedded SQLite file.
+
+One row per run (``runs``) and one per node of the run's slice (``run_nodes``). The file
+uses SQLite's write-ahead log and short transactions, so runs of the same project
+started at the same time each land in full (https://www.sqlite.org/wal.html).
+
+Statuses: a run is ``running``, ``success``, ``failed`` or ``interrupted``; a node is
+``pending``, ``running``, ``success``, ``failed``, ``skipped`` or ``interrupted``.
+Times are Unix timestamps in seconds (UTC); durations are seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from proj.exceptions import RunStoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    session_id TEXT,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    status TEXT NOT NULL,
+    pipelines TEXT NOT NULL,
+    request TEXT NOT NULL,
+    env TEXT,
+    params TEXT NOT NULL,
+    git_sha TEXT,
+    git_dirty INTEGER,
+    command TEXT,
+    error TEXT,
+    resumed_from TEXT
+);
+CREATE TABLE IF NOT EXISTS run_nodes (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    position INTEGER NOT NULL,
+    node_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at REAL,
+    duration REAL,
+    error TEXT,
+    PRIMARY KEY (run_id, node_name)
+);
+CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_at);
+"""
+
+#: Node statuses that count as done when a run is resumed.
+COMPLETED = frozenset({"success", "skipped"})
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """One node of a recorded run.
+
+    Attributes:
+        name: Node name. position: Index in the run's topological order.
+        status: pending, running, success, failed, skipped or interrupted.
+        started_at: Unix time in seconds, or None if it never started.
+        duration: Seconds, or None if it did not finish.
+        error: ``"ExceptionType: message"`` for a failed node.
+    """
+
+    name: str
+    position: int
+    status: str
+    started_at: float | None
+    duration: float | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One recorded run (see the module docstring for the statuses).
+
+    Attributes:
+        request: The run request as a dict (pipelines, filters, options).
+        params: Runtime parameters given on the command line.
+        nodes: The run's nodes in order (filled by :meth:`RunStore.get_run`).
+    """
+
+    run_id: str
+    session_id: str | None
+    started_at: float
+    finished_at: float | None
+    status: str
+    pipelines: list[str]
+    request: dict[str, Any]
+    env: str | None
+    params: dict[str, Any]
+    git_sha: str | None
+    git_dirty: bool | None
+    command: str | None
+    error: str | None
+    resumed_from: str | None
+    nodes: list[NodeRecord] = field(default_factory=list)
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end, or None while running."""
+        return None if self.finished_at is None else self.finished_at - self.started_at
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict of the run and its nodes."""
+        data = {k: v for k, v in self.__dict__.items() if k != "nodes"}
+        data["duration"] = self.duration
+        data["nodes"] = [node.__dict__ for node in self.nodes]
+        return data
+
+
+def git_state(path: Path) -> tuple[str | None, bool | None]:
+    """The commit checked out at ``path`` and whether the work tree has changes.
+
+    Returns:
+        ``(sha, dirty)``; ``(None, None)`` outside a git work tree or without git.
+    """
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        if sha.returncode != 0:
+            return None, None
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    return sha.stdout.strip(), bool(status.stdout.strip())
+
+
+class RunStore:
+    """Reads and writes the run store of one project.
+
+    The database and its folder are created on first write. All methods are safe to
+    call from several threads; separate processes coordinate through SQLite's locks.
+
+    Args:
+        path: The SQLite file, e.g. ``<project>/.proj/runs.db``.
+
+    Raises:
+        RunStoreError: The file cannot be opened or is not a run store.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(
+                    self.path, timeout=30.0, check_same_thread=False, isolation_level=None
+                )
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.execute("PRAGMA busy_timeout=30000")
+                connection.executescript(SCHEMA)
+            except (sqlite3.Error, OSError) as exc:
+                raise RunStoreError(
+                    f"Cannot open the run store {self.path}: {exc}",
+                    hint="Check the file is a proj run store and the folder is writable, "
+                    "or set RUN_STORE_PATH in settings.py.",
+                ) from exc
+            self._connection = connection
+        return self._connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            connection = self._connect()
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                yield connection
+                connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise RunStoreError(f"Cannot write the run store {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection (reopened on next use)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    # ------------------------------------------------------------------ writing
+
+    def start_run(
+        self,
+        *,
+        run_id: str,
+        session_id: str | None,
+        request: dict[str, Any],
+        env: str | None,
+        params: dict[str, Any],
+        node_names: Sequence[str],
+        command: str | None,
+        project_path: Path,
+        resumed_from: str | None = None,
+    ) -> None:
+        """Record a run that is starting, with all its nodes ``pending``."""
+        sha, dirty = git_state(project_path)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO runs (run_id, session_id, started_at, status, pipelines, request,"
+                " env, params, git_sha, git_dirty, command, resumed_from)"
+                " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    session_id,
+                    time.time(),
+                    json.dumps(request.get("pipeline_names") or ["__default__"]),
+                    json.dumps(request, default=str),
+                    env,
+                    json.dumps(params, default=str),
+                    sha,
+                    None if dirty is None else int(dirty),
+                    command,
+                    resumed_from,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO run_nodes (run_id, position, node_name, status)"
+                " VALUES (?, ?, ?, 'pending')",
+                [(run_id, i, name) for i, name in enumerate(node_names)],
+            )
+
+    def node_started(self, run_id: str, node_name: str) -> None:
+        """Mark a node as running."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE run_nodes SET status='running', started_at=?"
+                " WHERE run_id=? AND node_name=?",
+                (time.time(), run_id, node_name),
+            )
+
+    def node_finished(
+        self, run_id: str, node_name: str, status: str, error: str | None = None
+    ) -> None:
+        """Record a node's outcome; the duration runs from :meth:`node_started`."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE run_nodes SET status=?, error=?,"
+                " duration=CASE WHEN started_at IS NULL THEN NULL ELSE ? - started_at END"
+                " WHERE run_id=? AND node_name=?",
+                (status, error, time.time(), run_id, node_name),
+            )
+
+    def finish_run(self, run_id: str, status: str, error: str | None = None) -> None:
+        """Record how a run ended; nodes still pending or running take its status
+        (``skipped`` for a successful run, ``interrupted`` or ``pending`` otherwise)."""
+        leftover = {"success": "skipped", "interrupted": "interrupted"}.get(status)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE runs SET status=?, finished_at=?, error=? WHERE run_id=?",
+                (status, time.time(), error, run_id),
+            )
+            db.execute(
+                "UPDATE run_nodes SET status='interrupted' WHERE run_id=? AND status='running'",
+                (run_id,),
+            )
+            if leftover is not None:
+                db.execute(
+                    "UPDATE run_nodes SET status=? WHERE run_id=? AND status='pending'",
+                    (leftover, run_id),
+                )
+
+    # ------------------------------------------------------------------ reading
+
+    def _rows(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if not self.path.exists():
+            return []
+        with self._lock:
+            try:
+                return list(self._connect().execute(sql, args))
+            except sqlite3.Error as exc:
+                raise RunStoreError(f"Cannot read the run store {self.path}: {exc}") from exc
+
+    _RUN_COLUMNS = (
+        "run_id, session_id, started_at, finished_at, status, pipelines, request, env,"
+        " params, git_sha, git_dirty, command, error, resumed_from"
+    )
+
+    @staticmethod
+    def _run(row: tuple[Any, ...]) -> RunRecord:
+        return RunRecord(
+            run_id=row[0],
+            session_id=row[1],
+            started_at=row[2],
+            finished_at=row[3],
+            status=row[4],
+            pipelines=json.loads(row[5]),
+            request=json.loads(row[6]),
+            env=row[7],
+            params=json.loads(row[8]),
+            git_sha=row[9],
+            git_dirty=None if row[10] is None else bool(row[10]),
+            command=row[11],
+            error=row[12],
+            resumed_from=row[13],
+        )
+
+    def list_runs(self, limit: int = 20) -> list[RunRecord]:
+        """The most recent runs first (without their nodes).
+
+        Args:
+            limit: At most this many runs.
+        """
+        rows = self._rows(
+            f"SELECT {self._RUN_COLUMNS} FROM runs ORDER BY started_at DESC LIMIT ?",  # noqa: S608
+            (limit,),
+        )
+        return [self._run(row) for row in rows]
+
+    def get_run(self, run_id: str | None = None) -> RunRecord:
+        """One run with its nodes; the latest run when ``run_id`` is None.
+
+        A unique prefix of a run id is accepted.
+
+        Raises:
+            RunStoreError: No run matches (the message lists recent run ids).
+        """
+        if run_id is None:
+            rows = self._rows(
+                f"SELECT {self._RUN_COLUMNS} FROM runs ORDER BY started_at DESC LIMIT 1",  # noqa: S608
+                (),
+            )
+        else:
+            rows = self._rows(
+                f"SELECT {self._RUN_COLUMNS} FROM runs WHERE run_id LIKE ? || '%'",  # noqa: S608
+                (run_id,),
+            )
+        if len(rows) != 1:
+            return self._missing(run_id, ambiguous=len(rows) > 1)
+        return self._with_nodes(self._run(rows[0]))
+
+    def last_unfinished(self) -> RunRecord:
+        """The latest run whose status is ``failed`` or ``interrupted``.
+
+        Raises:
+            RunStoreError: There is none.
+        """
+        rows = self._rows(
+            f"SELECT {self._RUN_COLUMNS} FROM runs WHERE status IN ('failed', 'interrupted')"  # noqa: S608
+            " ORDER BY started_at DESC LIMIT 1",
+            (),
+        )
+        if not rows:
+            raise RunStoreError(
+                f"There is no failed or interrupted run to resume in {self.path}.",
+                hint="`proj runs list` shows the recorded runs.",
+            )
+        return self._with_nodes(self._run(rows[0]))
+
+    def _with_nodes(self, run: RunRecord) -> RunRecord:
+        rows = self._rows(
+            "SELECT node_name, position, status, started_at, duration, error FROM run_nodes"
+            " WHERE run_id=? ORDER BY position",
+            (run.run_id,),
+        )
+        run.nodes.extend(NodeRecord(*row) for row in rows)
+        return run
+
+    def _missing(self, run_id: str | None, *, ambiguous: bool) -> RunRecord:
+        recent = [run.run_id for run in self.list_runs(5)]
+        if run_id is None:
+            raise RunStoreError(
+                f"No run is recorded in {self.path} yet.", hint="Run `proj run` first."
+            )
+        what = "matches more than one run" if ambiguous else "matches no recorded run"
+        raise RunStoreError(
+            f"Run id '{run_id}' {what}.",
+            hint=f"Recent runs: {', '.join(recent)}." if recent else "No run is recorded yet.",
+        )

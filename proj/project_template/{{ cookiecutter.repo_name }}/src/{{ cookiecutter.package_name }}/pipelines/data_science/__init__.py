@@ -1,0 +1,1 @@
+"""data_science: fit a classifier on the training set and report its test accuracy."""
