@@ -1,0 +1,77 @@
+"""Terminal output of the CLI: Rich consoles, the logging handler, error blocks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A Rich console on stdout (or stderr) that wraps to the terminal width."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def setup_logging(*, verbose: bool = False, quiet: bool = False) -> None:
+    """Send library log records to Rich's handler on stderr (installed once).
+
+    Args:
+        verbose: Show DEBUG records and full tracebacks.
+        quiet: Show only warnings and errors.
+    """
+    from rich.logging import RichHandler
+
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    root = logging.getLogger("proj")
+    for handler in list(root.handlers):
+        if getattr(handler, "_proj_cli", False):
+            root.removeHandler(handler)
+    handler = RichHandler(
+        console=console(stderr=True),
+        show_path=verbose,
+        show_time=True,
+        omit_repeated_times=False,
+        rich_tracebacks=True,
+        tracebacks_show_locals=False,
+        markup=False,
+        log_time_format="[%X]",
+    )
+    handler._proj_cli = True  # type: ignore[attr-defined]
+    handler.setLevel(level)
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+
+
+def print_error(exc: BaseException, *, verbose: bool = False) -> None:
+    """Print ``Error: <message>`` and its hint in red on stderr; the traceback (never
+    with local variables) only when ``verbose``.
+
+    Args:
+        exc: The error; its ``hint`` attribute is shown when present.
+        verbose: Also show the traceback, including the chained cause.
+    """
+    from rich.markup import escape
+
+    err = console(stderr=True)
+    if verbose:
+        from rich.traceback import Traceback
+
+        err.print(
+            Traceback.from_exception(
+                type(exc), exc, exc.__traceback__, show_locals=False, width=err.width
+            )
+        )
+    message: Any = getattr(exc, "message", None) or str(exc)
+    err.print(f"[bold red]Error:[/] [red]{escape(str(message))}[/]")
+    hint = getattr(exc, "hint", None)
+    if hint:
+        err.print(f"[yellow]{escape(str(hint))}[/]")
+    if not verbose and exc.__cause__ is not None and not hint:
+        err.print("[dim]Run again with --verbose to see the traceback.[/]")
+    sys.stderr.flush()

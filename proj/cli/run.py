@@ -1,0 +1,152 @@
+"""``proj run``: run the project's pipelines, a slice of them, or resume a failed run."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import typer
+
+from proj.cli.completion import complete_from_cache
+from proj.cli.options import parse_pairs, split_names
+
+app = typer.Typer(add_completion=False)
+
+_LIST = "Comma-separated; may be repeated."
+
+
+@app.command(name="run")
+def run(
+    pipeline: list[str] | None = typer.Option(
+        None,
+        "--pipeline",
+        "-p",
+        help=f"Pipelines to run (union). {_LIST}",
+        autocompletion=complete_from_cache("pipelines"),
+    ),
+    tags: list[str] | None = typer.Option(
+        None,
+        "--tags",
+        "-t",
+        help=f"Run nodes with any of these tags. {_LIST}",
+        autocompletion=complete_from_cache("tags"),
+    ),
+    nodes: list[str] | None = typer.Option(
+        None,
+        "--nodes",
+        "-n",
+        help=f"Run only these nodes. {_LIST}",
+        autocompletion=complete_from_cache("nodes"),
+    ),
+    from_nodes: list[str] | None = typer.Option(
+        None,
+        "--from-nodes",
+        help=f"Run these nodes and all downstream. {_LIST}",
+        autocompletion=complete_from_cache("nodes"),
+    ),
+    to_nodes: list[str] | None = typer.Option(
+        None,
+        "--to-nodes",
+        help=f"Run these nodes and all upstream. {_LIST}",
+        autocompletion=complete_from_cache("nodes"),
+    ),
+    from_inputs: list[str] | None = typer.Option(
+        None,
+        "--from-inputs",
+        help=f"Run nodes that depend on these datasets. {_LIST}",
+        autocompletion=complete_from_cache("datasets"),
+    ),
+    to_outputs: list[str] | None = typer.Option(
+        None,
+        "--to-outputs",
+        help=f"Run nodes needed to produce these datasets. {_LIST}",
+        autocompletion=complete_from_cache("datasets"),
+    ),
+    namespaces: list[str] | None = typer.Option(
+        None,
+        "--namespaces",
+        help=f"Run nodes in these namespaces. {_LIST}",
+        autocompletion=complete_from_cache("namespaces"),
+    ),
+    env: str | None = typer.Option(
+        None,
+        "--env",
+        "-e",
+        help="Configuration environment (default: PROJ_ENV or local).",
+        autocompletion=complete_from_cache("envs"),
+    ),
+    params: str | None = typer.Option(
+        None, "--params", help="Override parameters: a=1,b.c=x (YAML-typed values)."
+    ),
+    load_versions: list[str] | None = typer.Option(
+        None, "--load-versions", help=f"Load these dataset versions: ds:version. {_LIST}"
+    ),
+    runner: str = typer.Option(
+        "sequential",
+        "--runner",
+        "-r",
+        help="sequential, thread, parallel, or a dotted path to a runner class.",
+    ),
+    max_workers: int | None = typer.Option(
+        None, "--max-workers", min=1, help="Workers for the thread or parallel runner."
+    ),
+    is_async: bool = typer.Option(
+        False, "--async", help="Load and save each node's data concurrently."
+    ),
+    only_missing_outputs: bool = typer.Option(
+        False, "--only-missing-outputs", help="Skip nodes whose persisted outputs exist."
+    ),
+    conf_source: Path | None = typer.Option(
+        None, "--conf-source", help="Use this configuration folder instead of conf/."
+    ),
+    resume: bool = typer.Option(
+        False,
+        "--resume",
+        help="Resume the last failed or interrupted run (or RUN_ID): re-run only the nodes "
+        "that did not complete, with the same pipelines, filters, env and params.",
+    ),
+    run_id: str | None = typer.Argument(
+        None,
+        metavar="[RUN_ID]",
+        help="With --resume: the run to resume (a prefix will do).",
+        autocompletion=complete_from_cache("runs"),
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors."),
+    verbose: bool = typer.Option(False, "--verbose", help="Debug logs and full tracebacks."),
+) -> None:
+    """Run the project's pipelines (default: __default__), or a slice of them.
+
+    Filters intersect. Each run is recorded in .proj/runs.db; a failed run prints the
+    commands that resume it.
+    """
+    from proj.cli.output import setup_logging
+    from proj.cli.running import RunOptions, execute
+
+    setup_logging(verbose=verbose, quiet=quiet)
+    options = RunOptions(
+        pipelines=split_names(pipeline),
+        tags=split_names(tags),
+        nodes=split_names(nodes),
+        from_nodes=split_names(from_nodes),
+        to_nodes=split_names(to_nodes),
+        from_inputs=split_names(from_inputs),
+        to_outputs=split_names(to_outputs),
+        namespaces=split_names(namespaces),
+        env=env,
+        params=params,
+        load_versions=parse_pairs(load_versions, option="--load-versions"),
+        runner=runner,
+        max_workers=max_workers,
+        is_async=is_async,
+        only_missing_outputs=only_missing_outputs,
+        conf_source=conf_source,
+        resume=resume,
+        run_id=run_id,
+        quiet=quiet,
+        verbose=verbose,
+        command=shlex.join(["proj", *sys.argv[1:]]),
+    )
+    code = execute(options)
+    if code:
+        raise typer.Exit(code)

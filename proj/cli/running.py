@@ -1,0 +1,285 @@
+"""What ``proj run`` does once its options are parsed: run or resume, and render it."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from proj.exceptions import NodeFailedError
+    from proj.framework import Session
+
+
+@dataclass
+class RunOptions:
+    """The parsed options of ``proj run`` (see its ``--help``)."""
+
+    pipelines: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list)
+    from_nodes: list[str] = field(default_factory=list)
+    to_nodes: list[str] = field(default_factory=list)
+    from_inputs: list[str] = field(default_factory=list)
+    to_outputs: list[str] = field(default_factory=list)
+    namespaces: list[str] = field(default_factory=list)
+    env: str | None = None
+    params: str | None = None
+    load_versions: dict[str, str] = field(default_factory=dict)
+    runner: str = "sequential"
+    max_workers: int | None = None
+    is_async: bool = False
+    only_missing_outputs: bool = False
+    conf_source: Path | None = None
+    resume: bool = False
+    run_id: str | None = None
+    quiet: bool = False
+    verbose: bool = False
+    command: str | None = None
+
+    def slicing(self) -> dict[str, list[str]]:
+        """The slicing flags given, by option name."""
+        flags = {
+            "--pipeline": self.pipelines,
+            "--tags": self.tags,
+            "--nodes": self.nodes,
+            "--from-nodes": self.from_nodes,
+            "--to-nodes": self.to_nodes,
+            "--from-inputs": self.from_inputs,
+            "--to-outputs": self.to_outputs,
+            "--namespaces": self.namespaces,
+        }
+        return {flag: values for flag, values in flags.items() if values}
+
+
+class ProgressHooks:
+    """Drives a Rich progress bar from node hooks: nodes done / total, current node."""
+
+    def __init__(self, progress: Any, total: int) -> None:
+        self.progress = progress
+        self.task = progress.add_task("starting", total=total)
+
+    def before_node_run(self, node: Any) -> None:
+        self.progress.update(self.task, description=node.name)
+
+    def after_node_run(self, node: Any) -> None:
+        self.progress.advance(self.task)
+
+
+def _check_usage(options: RunOptions) -> None:
+    if options.run_id is not None and not options.resume:
+        raise typer.BadParameter(
+            f"Got an extra argument '{options.run_id}'. To resume a run, write "
+            f"`proj run --resume {options.run_id}`.",
+            param_hint="RUN_ID",
+        )
+    if options.resume:
+        given = [*options.slicing(), *(["--params"] if options.params else [])]
+        given += ["--env"] if options.env else []
+        if given:
+            raise typer.BadParameter(
+                f"--resume repeats the original run's pipelines, filters, env and params; "
+                f"it cannot be combined with {', '.join(given)}.",
+                param_hint="--resume",
+            )
+
+
+def _runtime_params(options: RunOptions) -> dict[str, Any]:
+    if not options.params:
+        return {}
+    from proj.config import parse_params
+    from proj.exceptions import ConfigError
+
+    try:
+        return parse_params(options.params)
+    except ConfigError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--params") from exc
+
+
+def _resume_commands(options: RunOptions, error: NodeFailedError) -> list[str]:
+    """The two commands that finish a failed run: --resume, and the equivalent slice."""
+    parts = ["proj", "run"]
+    for flag, values in options.slicing().items():
+        if flag != "--from-nodes":
+            parts += [flag, ",".join(values)]
+    if options.env:
+        parts += ["--env", options.env]
+    if options.params:
+        parts += ["--params", options.params]
+    if options.conf_source:
+        parts += ["--conf-source", str(options.conf_source)]
+    parts += ["--from-nodes", ",".join(error.resume_nodes)]
+    return ["proj run --resume", shlex.join(parts)]
+
+
+def execute(options: RunOptions) -> int:
+    """Run (or resume) as the options say; render progress, a summary, or the failure.
+
+    Args:
+        options: Parsed ``proj run`` options.
+
+    Returns:
+        The exit status: 0, 1 when a node failed, 130 when interrupted.
+
+    Raises:
+        ProjError: Anything wrong before a node ran (project, config, names, data).
+        typer.BadParameter: Options that contradict each other (exit 2).
+    """
+    from proj.cli.output import console
+    from proj.exceptions import NodeFailedError
+    from proj.runner import create_runner
+
+    _check_usage(options)
+    runtime_params = _runtime_params(options)
+    runner = create_runner(
+        options.runner, max_workers=options.max_workers, is_async=options.is_async
+    )
+    out = console(stderr=True)
+    started = time.perf_counter()
+    session: Session | None = None
+    try:
+        if options.resume:
+            from proj.framework.resume import resume_run
+
+            with _progress(options) as attach:
+                record, outputs = resume_run(
+                    options.run_id, runner=runner, command=options.command, on_session=attach
+                )
+            out.print(f"Resumed run {record.run_id}.")
+        else:
+            from proj.framework import Session
+
+            session = Session.create(
+                env=options.env,
+                runtime_params=runtime_params,
+                conf_source=options.conf_source,
+                command=options.command,
+            )
+            with _progress(options) as attach:
+                attach(session)
+                outputs = session.run(
+                    options.pipelines or None,
+                    tags=options.tags,
+                    node_names=options.nodes,
+                    from_nodes=options.from_nodes,
+                    to_nodes=options.to_nodes,
+                    from_inputs=options.from_inputs,
+                    to_outputs=options.to_outputs,
+                    namespaces=options.namespaces,
+                    runner=runner,
+                    load_versions=options.load_versions,
+                    only_missing_outputs=options.only_missing_outputs,
+                )
+    except NodeFailedError as exc:
+        if options.verbose and exc.__cause__ is not None:
+            _print_traceback(exc.__cause__)
+        commands = _resume_commands(options, exc)
+        out.print(f"[bold red]Error:[/] [red]{_escape(exc.message)}[/]")
+        out.print(f"{len(exc.not_run)} node(s) did not run. Resume with:")
+        out.print(f"  [bold]{_escape(commands[0])}[/]")
+        out.print(f"  or: [bold]{_escape(commands[1])}[/]")
+        return 1
+    except KeyboardInterrupt:
+        out.print("[yellow]Run interrupted.[/] Resume it with: [bold]proj run --resume[/]")
+        return 130
+    elapsed = time.perf_counter() - started
+    if not options.quiet:
+        summary = f"[green]Run finished[/] in {elapsed:.2f} s."
+        if outputs:
+            summary += f" In-memory outputs: {', '.join(sorted(outputs))}."
+        out.print(summary)
+    sys.stdout.flush()
+    return 0
+
+
+def _print_traceback(error: BaseException) -> None:
+    """Print the traceback of a node's exception from the user's code down: the frames
+    of proj's runner above it say nothing about the user's bug."""
+    from rich.traceback import Traceback
+
+    import proj
+    from proj.cli.output import console
+
+    ours = str(Path(proj.__file__).parent)
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(ours):
+        tb = tb.tb_next
+    err = console(stderr=True)
+    err.print(
+        Traceback.from_exception(
+            type(error), error, tb or error.__traceback__, show_locals=False, width=err.width
+        )
+    )
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+class _progress:
+    """Show a progress bar on a terminal while a session runs; yields ``attach(session)``
+    that registers the bar's hooks once the session (and so the node count) is known."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.enabled = not options.quiet and sys.stderr.isatty()
+        self.progress: Any = None
+
+    def __enter__(self) -> Any:
+        return self.attach
+
+    def attach(self, session: Session) -> None:
+        if not self.enabled:
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        from proj.cli.output import console
+        from proj.hooks import hook_impl
+
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console(stderr=True),
+            transient=True,
+        )
+        self.progress = progress
+
+        class _Hooks:
+            bar: ProgressHooks | None = None
+
+            @hook_impl
+            def before_pipeline_run(self, pipeline: Any) -> None:
+                self.bar = ProgressHooks(progress, len(pipeline))
+                progress.start()
+
+            @hook_impl
+            def before_node_run(self, node: Any) -> None:
+                if self.bar is not None:
+                    self.bar.before_node_run(node)
+
+            @hook_impl
+            def after_node_run(self, node: Any) -> None:
+                if self.bar is not None:
+                    self.bar.after_node_run(node)
+
+        session.hook_manager.register(_Hooks(), name="proj-cli-progress")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
