@@ -149,4 +149,28 @@ def bootstrap_project(start: str | Path | None = None) -> ProjectMetadata:
     if source in sys.path:
         sys.path.remove(source)
     sys.path.insert(0, source)
+    loaded = sys.modules.get(metadata.package_name)
+    loaded_from = getattr(loaded, "__file__", None) if loaded is not None else None
+    if loaded is not None and (
+        loaded_from is None or not Path(loaded_from).resolve().is_relative_to(metadata.source_dir)
+    ):
+        # Another project with the same package name was imported before: forget it.
+        purge_package(metadata.package_name)
     return metadata
+
+
+def purge_package(package_name: str) -> list[str]:
+    """Remove a package and its sub-modules from ``sys.modules`` so the next import reads
+    the files again (how edited project code is picked up without a restart).
+
+    Args:
+        package_name: The top-level package, e.g. ``"iris_demo"``.
+
+    Returns:
+        The names of the modules removed, sorted.
+    """
+    prefix = package_name + "."
+    names = sorted(n for n in sys.modules if n == package_name or n.startswith(prefix))
+    for name in names:
+        del sys.modules[name]
+    return names

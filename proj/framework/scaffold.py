@@ -352,6 +352,16 @@ def _characters_outside(name: str, allowed: re.Pattern[str]) -> str:
     return ", ".join(repr(char) for char in bad)
 
 
+def _is_project_source(entry: Path) -> bool:
+    """Whether a sys.path entry is the source folder of a proj project (put there when a
+    session loaded it): its packages belong to that project, they are not installed."""
+    marker = entry.parent / "pyproject.toml"
+    try:
+        return marker.is_file() and "[tool.proj]" in marker.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
 def _installed_module_location(name: str) -> str | None:
     """Where a top-level module ``name`` is importable from, or None.
 
@@ -361,7 +371,11 @@ def _installed_module_location(name: str) -> str | None:
     import importlib.machinery
 
     cwd = Path.cwd().resolve()
-    paths = [entry for entry in sys.path if entry and Path(entry).resolve() != cwd]
+    paths = [
+        entry
+        for entry in sys.path
+        if entry and Path(entry).resolve() != cwd and not _is_project_source(Path(entry))
+    ]
     spec = importlib.machinery.PathFinder.find_spec(name, paths)
     if spec is None:
         for finder in sys.meta_path:

@@ -1,0 +1,112 @@
+"""Scaling of the core: runs of 1,000- and 10,000-node pipelines, parallel speed-up, imports.
+
+Prints one line per figure (median of several runs) next to its target, then the
+pipeline build/slice figures of ``scaling_pipeline.py``:
+
+    python benchmarks/scaling.py [--runs 3]
+
+Runs use memory datasets and no log handlers, so they measure the scheduling core and
+not the terminal. Kedro 1.7.0 on the same 2-core machine (issue #3): 249 s for the
+10,000-node chain, 60 s for the 5,000-node fan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scaling_pipeline import chain_nodes, fan_nodes, gather, report
+
+from proj.io import DataCatalog
+from proj.pipeline import Pipeline, node
+from proj.runner import ParallelRunner, SequentialRunner
+
+
+def identity(x: Any) -> Any:
+    return x
+
+
+def burn(seconds: float) -> float:
+    """Spin the CPU for about ``seconds`` of process time."""
+    end = time.process_time() + seconds
+    total = 0.0
+    while time.process_time() < end:
+        total += 1.0
+    return total
+
+
+def time_run(pipe: Pipeline, feed: dict[str, Any], runs: int, runner: Any = None) -> float:
+    times = []
+    for _ in range(runs):
+        catalog = DataCatalog()
+        catalog.add_feed_dict(feed)
+        start = time.perf_counter()
+        (runner or SequentialRunner()).run(pipe, catalog)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def chain(size: int) -> Pipeline:
+    return Pipeline(chain_nodes(size))
+
+
+def imports_of(module: str) -> set[str]:
+    code = f"import sys, {module}; print(' '.join(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    logging.getLogger("proj").handlers.clear()
+    logging.getLogger("proj").setLevel(logging.WARNING)
+
+    small = time_run(chain(1_000), {"d0": 0}, args.runs)
+    large = time_run(chain(10_000), {"d0": 0}, args.runs)
+    report("run chain 10000 nodes (SequentialRunner)", large, 1.0)
+    report("run chain 1000 nodes (SequentialRunner)", small, None)
+    ratio = (large / 10_000) / (small / 1_000)
+    print(f"per-node cost at 10000 / at 1000: {ratio:.2f}x (target <= 1.5x)")
+    fan = Pipeline(fan_nodes(5_000))
+    report("run fan 5000 nodes (SequentialRunner)", time_run(fan, {"raw": 0}, args.runs), 0.5)
+
+    # Eight independent CPU-bound nodes of ~0.5 s each, on every core of the machine.
+    burners = Pipeline(
+        [node(burn, "params:seconds", f"burned_{i}", name=f"burn_{i}") for i in range(8)]
+        + [node(gather, [f"burned_{i}" for i in range(8)], "all_burned", name="join")]
+    )
+    feed = {"params:seconds": 0.5}
+    sequential = time_run(burners, feed, 1)
+    parallel = time_run(burners, feed, args.runs, ParallelRunner(max_workers=os.cpu_count()))
+    print(
+        f"8 x 0.5 s CPU nodes: sequential {sequential:.2f} s, parallel {parallel:.2f} s on "
+        f"{os.cpu_count()} cores: {sequential / parallel:.2f}x faster (target >= 1.7x)"
+    )
+
+    heavy = {"pandas", "omegaconf", "rich", "IPython"}
+    for module in ("proj.pipeline", "proj.runner"):
+        loaded = sorted(heavy & imports_of(module))
+        shown = ", ".join(loaded) or "none of " + ", ".join(sorted(heavy))
+        print(f"import {module} loads: {shown}")
+
+    import scaling_pipeline
+
+    sys.argv = [sys.argv[0], "--runs", str(max(args.runs, 3))]
+    scaling_pipeline.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""Session, context, settings and registry on real scaffolded projects."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from proj.exceptions import (
+    PipelineError,
+    ProjectError,
+    ProjectNotFoundError,
+    UnknownNameError,
+)
+from proj.framework import Session, find_project
+from proj.framework.project import read_metadata
+from proj.framework.scaffold import create_project
+from proj.framework.store import RunStore
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return create_project("Iris Demo", output_dir=tmp_path, starter="iris")
+
+
+def metrics(project: Path) -> dict[str, float]:
+    return json.loads((project / "data" / "08_reporting" / "metrics.json").read_text())
+
+
+def test_session_finds_the_project_from_a_subfolder(project: Path) -> None:
+    session = Session.create(project / "notebooks")
+    assert session.metadata.project_path == project.resolve()
+    assert session.metadata.package_name == "iris_demo"
+    assert sorted(session.pipelines) == ["__default__", "data_processing", "data_science"]
+
+
+def test_a_session_runs_any_number_of_times(project: Path) -> None:
+    session = Session.create(project)
+    session.run()
+    first = metrics(project)
+    session.run(tags="evaluation")
+    assert metrics(project) == first
+    store = session.store
+    assert store is not None
+    runs = store.list_runs()
+    assert [run.status for run in runs] == ["success", "success"]
+    assert len({run.run_id for run in runs}) == 2
+
+
+def test_relative_catalog_paths_resolve_against_the_project_root(
+    project: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = Path.cwd()
+    os.chdir(elsewhere)
+    try:
+        Session.create(project).run()
+    finally:
+        os.chdir(cwd)
+    assert metrics(project)["accuracy"] >= 0.9
+    assert not (elsewhere / "data").exists()
+
+
+def test_runtime_params_reach_nodes(project: Path) -> None:
+    session = Session.create(project, runtime_params={"split_options": {"test_fraction": 0.5}})
+    assert session.load_context().params["split_options"]["test_fraction"] == 0.5
+    session.run()
+    assert metrics(project)["n_test"] == 75
+
+
+def test_unknown_pipeline_suggests_the_closest(project: Path) -> None:
+    with pytest.raises(UnknownNameError, match="did you mean 'data_science'"):
+        Session.create(project).run("data_sciense")
+
+
+def test_filters_that_leave_nothing_are_explained(project: Path) -> None:
+    with pytest.raises(PipelineError, match="Nothing to run"):
+        Session.create(project).run(node_names="clean_iris", from_nodes="split_data")
+
+
+def test_settings_hooks_are_called(project: Path) -> None:
+    settings = project / "src" / "iris_demo" / "settings.py"
+    settings.write_text(
+        "from pathlib import Path\n"
+        "from proj.hooks import hook_impl\n"
+        "class Note:\n"
+        "    @hook_impl\n"
+        "    def after_node_run(self, node):\n"
+        "        with open(Path(__file__).parent / 'ran.txt', 'a') as f:\n"
+        "            f.write(node.name + '\\n')\n"
+        "HOOKS = (Note(),)\n"
+    )
+    Session.create(project).run("data_processing")
+    ran = (settings.parent / "ran.txt").read_text().split()
+    assert ran == ["clean_iris", "split_data"]
+
+
+def test_a_broken_settings_file_names_file_and_line(project: Path) -> None:
+    settings = project / "src" / "iris_demo" / "settings.py"
+    settings.write_text("HOOKS = ()\nCONF_SOURCE = = 'conf'\n")
+    with pytest.raises(ProjectError) as caught:
+        Session.create(project)
+    assert "settings.py:2" in str(caught.value)
+
+
+def test_settings_with_wrong_types_are_explained(project: Path) -> None:
+    (project / "src" / "iris_demo" / "settings.py").write_text("HOOKS = 'not a tuple'\n")
+    with pytest.raises(ProjectError, match=r"HOOKS .* must be a tuple"):
+        Session.create(project)
+
+
+def test_a_pipeline_module_that_raises_names_its_line(project: Path) -> None:
+    module = project / "src" / "iris_demo" / "pipelines" / "data_science" / "pipeline.py"
+    module.write_text(module.read_text() + "\nraise KeyError('typo in the pipeline')\n")
+    with pytest.raises(ProjectError) as caught:
+        Session.create(project).pipelines  # noqa: B018
+    message = str(caught.value)
+    assert "pipelines/data_science/pipeline.py" in message
+    assert "KeyError" in message and "typo in the pipeline" in message
+
+
+def test_registry_returning_the_wrong_type_is_explained(project: Path) -> None:
+    registry = project / "src" / "iris_demo" / "pipeline_registry.py"
+    registry.write_text("def register_pipelines():\n    return ['not', 'a', 'dict']\n")
+    with pytest.raises(ProjectError, match="must return a dict"):
+        Session.create(project).pipelines  # noqa: B018
+
+
+def test_two_projects_with_one_package_name_do_not_mix(tmp_path: Path) -> None:
+    first = create_project("Iris Demo", output_dir=tmp_path / "a", starter="iris")
+    second = create_project("Iris Demo", output_dir=tmp_path / "b", starter="empty")
+    assert "data_science" in Session.create(first).pipelines
+    assert sorted(Session.create(second).pipelines) == ["__default__"]
+
+
+def test_the_completion_cache_is_written_with_the_projects_names(project: Path) -> None:
+    Session.create(project).pipelines  # noqa: B018
+    cache = json.loads((project / ".proj" / "completion.json").read_text())
+    assert "train_model" in cache["names"]["nodes"]
+    assert cache["names"]["tags"] == ["evaluation", "preprocessing", "training"]
+    assert "local" in cache["names"]["envs"]
+
+
+def test_run_store_path_can_be_moved_in_settings(project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "runs.sqlite"
+    (project / "src" / "iris_demo" / "settings.py").write_text(
+        f"RUN_STORE_PATH = {str(target)!r}\n"
+    )
+    Session.create(project).run("data_processing")
+    assert [run.status for run in RunStore(target).list_runs()] == ["success"]
+    assert not (project / ".proj" / "runs.db").exists()
+
+
+def test_find_project_outside_any_project(tmp_path: Path) -> None:
+    with pytest.raises(ProjectNotFoundError) as caught:
+        find_project(tmp_path)
+    assert str(tmp_path.resolve()) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[tool.proj\n", "not valid TOML"),
+        ("[tool.other]\nx = 1\n", "has no \\[tool.proj\\] table"),
+        ("[tool.proj]\nproject_name = 'x'\n", "needs package_name"),
+        ("[tool.proj]\npackage_name = 'ghost'\n", "'ghost' .* is not in"),
+    ],
+)
+def test_bad_project_metadata_is_explained(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(content)
+    with pytest.raises(ProjectError, match=message):
+        read_metadata(tmp_path)
