@@ -14,6 +14,7 @@ RUNNER_ALIASES = {
     "sequential": "proj.runner.sequential.SequentialRunner",
     "thread": "proj.runner.thread.ThreadRunner",
     "parallel": "proj.runner.parallel.ParallelRunner",
+    "dask": "proj.runner.dask.DaskRunner",
 }
 
 
@@ -23,7 +24,7 @@ def create_runner(
     """Build a runner from a short name or the dotted path of a runner class.
 
     Args:
-        name: ``sequential``, ``thread``, ``parallel`` (any case), the class name
+        name: ``sequential``, ``thread``, ``parallel``, ``dask`` (any case), the class name
             itself (``ThreadRunner``), or ``package.module.ClassName`` of a subclass
             of :class:`AbstractRunner`.
         max_workers: Passed to runners that take it; refused by those that do not.
