@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,8 @@ from proj.exceptions import MissingDependencyError, NotPicklableError, RunnerErr
 from proj.runner.core import AbstractRunner
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from proj.io import DataCatalog
     from proj.pipeline import Node, Pipeline
 
@@ -91,17 +92,19 @@ class DaskRunner(AbstractRunner):
         with ExitStack() as stack:
             if self.address is None:
                 cluster = stack.enter_context(
-                    LocalCluster(
+                    LocalCluster(  # type: ignore[no-untyped-call]
                         n_workers=self.max_workers,
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=None,
                     )
                 )
-                client = stack.enter_context(Client(cluster))
+                client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
             else:
                 try:
-                    client = stack.enter_context(Client(self.address, timeout="10s"))
+                    client = stack.enter_context(
+                        Client(self.address, timeout="10s")  # type: ignore[no-untyped-call]
+                    )
                 except OSError as exc:
                     raise RunnerError(
                         f"Cannot reach the Dask scheduler at {self.address}: {exc}",

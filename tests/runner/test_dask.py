@@ -19,7 +19,7 @@ from proj.runner import create_runner
 
 pytest.importorskip("distributed")
 
-from proj.runner.dask import DaskRunner  # noqa: E402
+from proj.runner.dask import DaskRunner
 
 
 class Recorder:
@@ -64,8 +64,7 @@ def test_dask_runner_runs_nodes_on_workers_and_calls_hooks_here(tmp_path: Path) 
     failing = DataCatalog()
     failing.add_feed_dict({"x": -1.0})
     with pytest.raises(NodeFailedError) as caught:
-        DaskRunner(max_workers=1).run(Pipeline([node(math.sqrt, "x", "y", name="root")]),
-                                      failing)
+        DaskRunner(max_workers=1).run(Pipeline([node(math.sqrt, "x", "y", name="root")]), failing)
     assert caught.value.node_name == "root"
     assert isinstance(caught.value.__cause__, ValueError)
 
