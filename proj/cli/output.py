@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+@functools.cache
 def console(*, stderr: bool = False) -> Console:
-    """A Rich console on stdout (or stderr) that wraps to the terminal width."""
+    """The Rich console on stdout (or stderr), one per stream for the whole command.
+
+    Sharing one console lets log records print above a live progress bar instead of
+    through it.
+    """
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
