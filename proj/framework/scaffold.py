@@ -295,7 +295,7 @@ def create_project(
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    logger.info("Created project %r (starter %r) in %s", project_name, starter, target)
+    logger.debug("Created project %r (starter %r) in %s", project_name, starter, target)
     return target
 
 

@@ -291,6 +291,13 @@ class Session:
         for name in names[1:]:
             selected = selected + pipelines[name]
         filters = request.filters()
+        if not selected.nodes:
+            raise PipelineError(
+                f"Pipeline {'+'.join(names)} has no nodes yet.",
+                hint=f"Add a pipeline under {self.metadata.package_dir / 'pipelines'}/<name>/"
+                "pipeline.py with create_pipeline(), or convert a notebook with "
+                "`proj jupyter convert NOTEBOOK --to-pipeline NAME`.",
+            )
         if filters:
             selected = selected.filter(**filters)
         if not selected.nodes:

@@ -173,3 +173,10 @@ def test_bad_project_metadata_is_explained(tmp_path: Path, content: str, message
     (tmp_path / "pyproject.toml").write_text(content)
     with pytest.raises(ProjectError, match=message):
         read_metadata(tmp_path)
+
+
+def test_an_empty_project_says_how_to_add_a_pipeline(tmp_path: Path) -> None:
+    project = create_project("Blank Slate", output_dir=tmp_path, starter="empty")
+    with pytest.raises(PipelineError, match="has no nodes yet") as caught:
+        Session.create(project).run()
+    assert "proj jupyter convert" in (caught.value.hint or "")
