@@ -146,7 +146,7 @@ def execute(options: RunOptions) -> int:
         if options.resume:
             from proj.framework.resume import resume_run
 
-            with _progress(options) as attach:
+            with _ProgressDisplay(options) as attach:
                 record, outputs = resume_run(
                     options.run_id, runner=runner, command=options.command, on_session=attach
                 )
@@ -160,7 +160,7 @@ def execute(options: RunOptions) -> int:
                 conf_source=options.conf_source,
                 command=options.command,
             )
-            with _progress(options) as attach:
+            with _ProgressDisplay(options) as attach:
                 attach(session)
                 outputs = session.run(
                     options.pipelines or None,
@@ -223,7 +223,7 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-class _progress:
+class _ProgressDisplay:
     """Show a progress bar on a terminal while a session runs; yields ``attach(session)``
     that registers the bar's hooks once the session (and so the node count) is known."""
 
