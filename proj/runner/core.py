@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExec
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import DatasetError, NodeFailedError, RunnerError
+from proj.exceptions import DatasetError, NodeFailedError, NotPicklableError, RunnerError
 from proj.runner.planning import nodes_with_missing_outputs, persisted_predicate, resume_nodes
 
 if TYPE_CHECKING:
@@ -32,6 +32,42 @@ if TYPE_CHECKING:
     from proj.pipeline import Node, Pipeline
 
 logger = logging.getLogger(__name__)
+
+
+def worker_count(max_workers: int | None, default: int) -> int:
+    """Validate a runner's ``max_workers``: at least 1, ``default`` when None.
+
+    Raises:
+        RunnerError: ``max_workers`` is below 1.
+    """
+    if max_workers is not None and max_workers < 1:
+        raise RunnerError(f"max_workers must be at least 1, got {max_workers}.")
+    return max_workers or default
+
+
+def check_picklable(pipeline: Pipeline, runner_name: str) -> None:
+    """Refuse, before anything runs, nodes that cannot travel to another process.
+
+    Args:
+        pipeline: The nodes about to run.
+        runner_name: Named in the message, e.g. ``"ParallelRunner"``.
+
+    Raises:
+        NotPicklableError: Naming the first node whose function cannot be pickled.
+    """
+    import pickle
+
+    for node in pipeline.nodes:
+        try:
+            pickle.dumps(node)
+        except Exception as exc:
+            raise NotPicklableError(
+                f"{runner_name} cannot send node '{node.name}' to a worker process: its "
+                f"function {getattr(node.func, '__qualname__', node.func)!r} cannot be "
+                f"pickled ({type(exc).__name__}: {exc}). Nothing ran.",
+                hint="Define node functions at module level (no lambdas or closures), "
+                "or use --runner thread.",
+            ) from exc
 
 
 class _NoHooks:

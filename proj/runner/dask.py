@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import MissingDependencyError, NotPicklableError, RunnerError
-from proj.runner.core import AbstractRunner
+from proj.exceptions import MissingDependencyError, RunnerError
+from proj.runner.core import AbstractRunner, check_picklable, worker_count
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -66,24 +65,12 @@ class DaskRunner(AbstractRunner):
             import distributed  # noqa: F401
         except ImportError as exc:
             raise MissingDependencyError("distributed", "dask", "DaskRunner") from exc
-        if max_workers is not None and max_workers < 1:
-            raise RunnerError(f"max_workers must be at least 1, got {max_workers}.")
         self.address = address
-        self.max_workers = max_workers or (os.cpu_count() or 1)
+        self.max_workers = worker_count(max_workers, os.cpu_count() or 1)
         self._client: Any = None
 
     def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
-        for node in pipeline.nodes:
-            try:
-                pickle.dumps(node)
-            except Exception as exc:
-                raise NotPicklableError(
-                    f"DaskRunner cannot send node '{node.name}' to a worker: its function "
-                    f"{getattr(node.func, '__qualname__', node.func)!r} cannot be pickled "
-                    f"({type(exc).__name__}: {exc}). Nothing ran.",
-                    hint="Define node functions at module level (no lambdas or closures), "
-                    "or use --runner thread.",
-                ) from exc
+        check_picklable(pipeline, "DaskRunner")
 
     @contextmanager
     def _pool(self) -> Iterator[Executor | None]:

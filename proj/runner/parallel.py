@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import NotPicklableError, RunnerError
-from proj.runner.core import AbstractRunner
+from proj.exceptions import RunnerError
+from proj.runner.core import AbstractRunner, check_picklable, worker_count
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,9 +52,7 @@ class ParallelRunner(AbstractRunner):
         is_async: bool = False,
     ) -> None:
         super().__init__(is_async=is_async)
-        if max_workers is not None and max_workers < 1:
-            raise RunnerError(f"max_workers must be at least 1, got {max_workers}.")
-        self.max_workers = max_workers or (os.cpu_count() or 1)
+        self.max_workers = worker_count(max_workers, os.cpu_count() or 1)
         methods = multiprocessing.get_all_start_methods()
         self.mp_context = mp_context or "spawn"
         if self.mp_context not in methods:
@@ -66,17 +63,7 @@ class ParallelRunner(AbstractRunner):
         self._processes: ProcessPoolExecutor | None = None
 
     def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
-        for node in pipeline.nodes:
-            try:
-                pickle.dumps(node)
-            except Exception as exc:
-                raise NotPicklableError(
-                    f"ParallelRunner cannot send node '{node.name}' to a worker process: "
-                    f"its function {getattr(node.func, '__qualname__', node.func)!r} cannot "
-                    f"be pickled ({type(exc).__name__}: {exc}). Nothing ran.",
-                    hint="Define node functions at module level (no lambdas or closures), "
-                    "or use --runner thread.",
-                ) from exc
+        check_picklable(pipeline, "ParallelRunner")
 
     @contextmanager
     def _pool(self) -> Iterator[Executor | None]:

@@ -7,8 +7,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from proj.exceptions import RunnerError
-from proj.runner.core import AbstractRunner
+from proj.runner.core import AbstractRunner, worker_count
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,9 +31,7 @@ class ThreadRunner(AbstractRunner):
 
     def __init__(self, max_workers: int | None = None, *, is_async: bool = False) -> None:
         super().__init__(is_async=is_async)
-        if max_workers is not None and max_workers < 1:
-            raise RunnerError(f"max_workers must be at least 1, got {max_workers}.")
-        self.max_workers = max_workers or min(32, (os.cpu_count() or 1) + 4)
+        self.max_workers = worker_count(max_workers, min(32, (os.cpu_count() or 1) + 4))
 
     @contextmanager
     def _pool(self) -> Iterator[Executor | None]:
