@@ -56,6 +56,14 @@ CREATE TABLE IF NOT EXISTS run_nodes (
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_at);
 """
 
+#: The runs finished by a successful resume, directly or through a chain of resumes.
+_SETTLED = (
+    "WITH RECURSIVE settled(run_id) AS ("
+    " SELECT resumed_from FROM runs WHERE status = 'success' AND resumed_from IS NOT NULL"
+    " UNION SELECT runs.resumed_from FROM runs JOIN settled USING (run_id)"
+    " WHERE runs.resumed_from IS NOT NULL)"
+)
+
 #: Node statuses that count as done when a run is resumed.
 COMPLETED = frozenset({"success", "skipped"})
 
@@ -359,20 +367,24 @@ class RunStore:
         return self._with_nodes(self._run(rows[0]))
 
     def last_unfinished(self) -> RunRecord:
-        """The latest run whose status is ``failed`` or ``interrupted``.
+        """The latest run whose status is ``failed`` or ``interrupted`` and that was not
+        finished by a successful resume (directly, or by resuming one of its resumes),
+        so resuming twice does not redo the work.
 
         Raises:
             RunStoreError: There is none.
         """
         rows = self._rows(
-            f"SELECT {self._RUN_COLUMNS} FROM runs WHERE status IN ('failed', 'interrupted')"  # noqa: S608
-            " ORDER BY started_at DESC LIMIT 1",
+            f"{_SETTLED} SELECT {self._RUN_COLUMNS} FROM runs"  # noqa: S608
+            " WHERE status IN ('failed', 'interrupted')"
+            " AND run_id NOT IN (SELECT run_id FROM settled) ORDER BY started_at DESC LIMIT 1",
             (),
         )
         if not rows:
             raise RunStoreError(
                 f"There is no failed or interrupted run to resume in {self.path}.",
-                hint="`proj runs list` shows the recorded runs.",
+                hint="`proj runs list` shows the recorded runs; a run that a later "
+                "--resume finished no longer counts.",
             )
         return self._with_nodes(self._run(rows[0]))
 
