@@ -1,0 +1,124 @@
+"""``proj catalog list`` on the iris starter, with declared, undeclared and pattern datasets."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from proj.exceptions import UnknownNameError
+
+
+def rows(output: str) -> dict[str, list[str]]:
+    """Dataset name -> the cells of its row in the table (split on runs of spaces)."""
+    table = output.split("\n\n", maxsplit=1)[0].splitlines()[2:]
+    return {line.split()[0]: re.split(r"\s{2,}", line.strip()) for line in table}
+
+
+@pytest.fixture
+def undeclared_y_pred(project: Path) -> Path:
+    """The starter with ``y_pred`` dropped from the catalog and a pattern for ``model``."""
+    catalog = project / "conf" / "base" / "catalog.yml"
+    text = catalog.read_text()
+    text = text.replace(
+        "y_pred:\n  type: pickle.PickleDataset\n  filepath: data/07_model_output/y_pred.pkl\n", ""
+    )
+    text = text.replace(
+        "model:\n  type: pickle.PickleDataset\n  filepath: data/06_models/model.pkl\n",
+        '"{name}l":\n  type: pickle.PickleDataset\n  filepath: data/06_models/{name}.pkl\n',
+    )
+    catalog.write_text(text)
+    return project
+
+
+def test_list_shows_type_and_nodes_of_each_dataset(
+    project: Path, cli: Callable[..., Result]
+) -> None:
+    result = cli("catalog", "list")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Datasets of __default__, data_processing, data_science (env local)")
+    table = rows(out)
+    assert list(table) == sorted(table, key=str)  # sorted by name
+    assert table["model"][1:] == [
+        "pickle.PickleDataset",
+        "yes",
+        "train_model",
+        "predict, report_accuracy",
+        "data/06_models/model.pkl",
+    ]
+    assert table["iris"][3] == "-"  # nobody writes the raw data
+    assert "params:split_options" not in table
+    params = out.split("\n\n")[1]
+    assert "params:split_options" in params and "split_data" in params
+
+
+def test_undeclared_datasets_show_as_memory(
+    undeclared_y_pred: Path, cli: Callable[..., Result]
+) -> None:
+    result = cli("catalog", "list", "--pipeline", "data_science")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert table["y_pred"][1:4] == ["MemoryDataset", "memory", "predict"]
+    assert table["model"][1:3] == ["pickle.PickleDataset", "by pattern"]
+    assert "iris" not in table  # not used by data_science
+
+
+def test_list_json(undeclared_y_pred: Path, cli: Callable[..., Result]) -> None:
+    result = cli("catalog", "list", "-p", "data_processing,data_science", "--json")
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    assert listing["pipelines"] == ["data_processing", "data_science"]
+    datasets = {d["name"]: d for d in listing["datasets"]}
+    assert datasets["y_pred"] == {
+        "name": "y_pred",
+        "type": "MemoryDataset",
+        "source": "memory",
+        "filepath": None,
+        "read_by": ["report_accuracy"],
+        "written_by": ["predict"],
+    }
+    assert datasets["model"]["source"] == "pattern"
+    assert datasets["iris"]["filepath"] == "data/01_raw/iris.csv"
+    assert {p["name"] for p in listing["parameters"]} == {
+        "params:columns",
+        "params:columns.target",
+        "params:split_options",
+        "params:model_options",
+    }
+
+
+def test_declared_but_unused_datasets_are_listed_without_a_pipeline_filter(
+    project: Path, cli: Callable[..., Result]
+) -> None:
+    catalog = project / "conf" / "base" / "catalog.yml"
+    catalog.write_text(
+        catalog.read_text() + "\narchive:\n  type: text.TextDataset\n  filepath: data/a.txt\n"
+    )
+    everything = json.loads(cli("catalog", "list", "--json").stdout)
+    archive = next(d for d in everything["datasets"] if d["name"] == "archive")
+    assert (archive["read_by"], archive["written_by"]) == ([], [])
+    science = json.loads(cli("catalog", "list", "-p", "data_science", "--json").stdout)
+    assert "archive" not in {d["name"] for d in science["datasets"]}
+
+
+def test_env_selects_the_configuration(project: Path, cli: Callable[..., Result]) -> None:
+    staging = project / "conf" / "staging"
+    staging.mkdir()
+    (staging / "catalog.yml").write_text(
+        "metrics:\n  type: yaml.YAMLDataset\n  filepath: data/08_reporting/metrics.yml\n"
+    )
+    listing = json.loads(cli("catalog", "list", "--env", "staging", "--json").stdout)
+    assert listing["env"] == "staging"
+    metrics = next(d for d in listing["datasets"] if d["name"] == "metrics")
+    assert metrics["type"] == "yaml.YAMLDataset"
+
+
+def test_unknown_pipeline_suggests_the_closest(project: Path, cli: Callable[..., Result]) -> None:
+    result = cli("catalog", "list", "--pipeline", "data_sience")
+    assert isinstance(result.exception, UnknownNameError)
+    assert "did you mean 'data_science'" in str(result.exception)
