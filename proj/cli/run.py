@@ -108,7 +108,7 @@ def run(
     ),
     run_id: str | None = typer.Argument(
         None,
-        metavar="[RUN_ID]",
+        metavar="RUN_ID",
         help="With --resume: the run to resume (a prefix will do).",
         autocompletion=complete_from_cache("runs"),
     ),

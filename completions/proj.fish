@@ -1,0 +1,1 @@
+complete --command proj --no-files --arguments "(env _PROJ_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) proj)" --condition "env _PROJ_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) proj"

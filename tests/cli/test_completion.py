@@ -1,0 +1,70 @@
+"""Completion of the project's own names, read from the cache in ``.proj/``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from proj.cli.completion import complete_from_cache, project_names
+from proj.framework import Session
+from proj.framework.cache import CACHE_FILE
+
+NODES = sorted(["clean_iris", "split_data", "train_model", "predict", "report_accuracy"])
+
+
+def test_a_missing_cache_is_built_once_by_loading_the_project(project: Path) -> None:
+    assert not (project / CACHE_FILE).exists()
+    assert project_names("nodes") == NODES
+    assert (project / CACHE_FILE).exists()
+    assert project_names("pipelines", project / "notebooks") == [
+        "__default__",
+        "data_processing",
+        "data_science",
+    ]
+
+
+def test_names_come_from_the_cache_while_it_is_fresh(project: Path) -> None:
+    project_names("tags")
+    cache = project / CACHE_FILE
+    payload = json.loads(cache.read_text())
+    payload["names"]["tags"] = ["from-the-cache"]
+    cache.write_text(json.dumps(payload))
+    assert project_names("tags") == ["from-the-cache"]
+
+
+def test_an_edited_pipeline_refreshes_the_cache(project: Path) -> None:
+    assert "score_twice" not in project_names("nodes")
+    pipeline = project / "src" / "iris_demo" / "pipelines" / "data_science" / "pipeline.py"
+    pipeline.write_text(pipeline.read_text().replace('name="predict"', 'name="score_twice"'))
+    stat = pipeline.stat()
+    os.utime(pipeline, (stat.st_atime, stat.st_mtime + 5))
+    from proj.framework.project import purge_package
+
+    purge_package("iris_demo")
+    assert "score_twice" in project_names("nodes")
+    assert "predict" not in project_names("nodes")
+
+
+def test_nothing_outside_a_project_or_when_it_cannot_load(project: Path, tmp_path: Path) -> None:
+    assert project_names("nodes", tmp_path) == []
+    registry = project / "src" / "iris_demo" / "pipeline_registry.py"
+    registry.write_text("raise RuntimeError('broken on purpose')\n")
+    assert project_names("nodes") == []
+
+
+def test_runs_complete_newest_first_from_the_store(project: Path) -> None:
+    assert project_names("runs") == []
+    session = Session.create(project)
+    session.run(tags="preprocessing")
+    session.run(tags="preprocessing")
+    assert session.store is not None
+    assert project_names("runs") == [run.run_id for run in session.store.list_runs()]
+
+
+def test_comma_separated_values_complete_their_last_item(project: Path) -> None:
+    complete = complete_from_cache("nodes")
+    assert complete(None, "") == NODES
+    assert complete(None, "tr") == ["train_model"]
+    assert complete(None, "clean_iris,sp") == ["clean_iris,split_data"]
+    assert complete(None, "clean_iris,") == [f"clean_iris,{name}" for name in NODES]
