@@ -122,24 +122,28 @@ def run(
     """
     from proj.cli.output import setup_logging
     from proj.cli.running import RunOptions, execute
+    from proj.framework.session import RunRequest
 
     setup_logging(verbose=verbose, quiet=quiet)
-    options = RunOptions(
-        pipelines=split_names(pipeline),
+    request = RunRequest(
+        pipeline_names=split_names(pipeline),
         tags=split_names(tags),
-        nodes=split_names(nodes),
+        node_names=split_names(nodes),
         from_nodes=split_names(from_nodes),
         to_nodes=split_names(to_nodes),
         from_inputs=split_names(from_inputs),
         to_outputs=split_names(to_outputs),
         namespaces=split_names(namespaces),
+        load_versions=parse_pairs(load_versions, option="--load-versions"),
+        only_missing_outputs=only_missing_outputs,
+    )
+    options = RunOptions(
+        request=request,
         env=env,
         params=params,
-        load_versions=parse_pairs(load_versions, option="--load-versions"),
         runner=runner,
         max_workers=max_workers,
         is_async=is_async,
-        only_missing_outputs=only_missing_outputs,
         conf_source=conf_source,
         resume=resume,
         run_id=run_id,

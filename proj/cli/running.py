@@ -5,11 +5,13 @@ from __future__ import annotations
 import shlex
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from proj.framework.session import RunRequest
 
 if TYPE_CHECKING:
     from proj.exceptions import NodeFailedError
@@ -18,23 +20,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunOptions:
-    """The parsed options of ``proj run`` (see its ``--help``)."""
+    """The parsed options of ``proj run`` (see its ``--help``).
 
-    pipelines: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    nodes: list[str] = field(default_factory=list)
-    from_nodes: list[str] = field(default_factory=list)
-    to_nodes: list[str] = field(default_factory=list)
-    from_inputs: list[str] = field(default_factory=list)
-    to_outputs: list[str] = field(default_factory=list)
-    namespaces: list[str] = field(default_factory=list)
+    Attributes:
+        request: Pipelines, filters, load versions and ``--only-missing-outputs``.
+        runner: The ``--runner`` name as typed.
+    """
+
+    request: RunRequest = field(default_factory=RunRequest)
     env: str | None = None
     params: str | None = None
-    load_versions: dict[str, str] = field(default_factory=dict)
     runner: str = "sequential"
     max_workers: int | None = None
     is_async: bool = False
-    only_missing_outputs: bool = False
     conf_source: Path | None = None
     resume: bool = False
     run_id: str | None = None
@@ -44,15 +42,16 @@ class RunOptions:
 
     def slicing(self) -> dict[str, list[str]]:
         """The slicing flags given, by option name."""
+        request = self.request
         flags = {
-            "--pipeline": self.pipelines,
-            "--tags": self.tags,
-            "--nodes": self.nodes,
-            "--from-nodes": self.from_nodes,
-            "--to-nodes": self.to_nodes,
-            "--from-inputs": self.from_inputs,
-            "--to-outputs": self.to_outputs,
-            "--namespaces": self.namespaces,
+            "--pipeline": request.pipeline_names,
+            "--tags": request.tags,
+            "--nodes": request.node_names,
+            "--from-nodes": request.from_nodes,
+            "--to-nodes": request.to_nodes,
+            "--from-inputs": request.from_inputs,
+            "--to-outputs": request.to_outputs,
+            "--namespaces": request.namespaces,
         }
         return {flag: values for flag, values in flags.items() if values}
 
@@ -162,18 +161,8 @@ def execute(options: RunOptions) -> int:
             )
             with _ProgressDisplay(options) as attach:
                 attach(session)
-                outputs = session.run(
-                    options.pipelines or None,
-                    tags=options.tags,
-                    node_names=options.nodes,
-                    from_nodes=options.from_nodes,
-                    to_nodes=options.to_nodes,
-                    from_inputs=options.from_inputs,
-                    to_outputs=options.to_outputs,
-                    namespaces=options.namespaces,
-                    runner=runner,
-                    load_versions=options.load_versions,
-                    only_missing_outputs=options.only_missing_outputs,
+                outputs = session.run_request(
+                    replace(options.request, runner=type(runner).__name__), runner
                 )
     except NodeFailedError as exc:
         if options.verbose and exc.__cause__ is not None:
