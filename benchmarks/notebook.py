@@ -1,0 +1,219 @@
+"""How fast a notebook kernel has the project: proj's kernel against Kedro's extension.
+
+Measured on the iris starter (``proj new --starter iris``), median of ``RUNS`` runs each:
+
+* **kernel start -> catalog**: from ``KernelManager.start_kernel()`` until an
+  ``execute`` of ``catalog`` answers in the kernel (the extension loads while the kernel
+  starts, before it answers); the kernel runs from the project's ``notebooks/`` folder.
+* **... -> pipelines**: the same, until ``pipelines["__default__"]`` has answered too
+  (Kedro reads its pipelines lazily, on first use).
+* **reload**: ``%reload_project`` (proj) / ``%reload_kedro`` (Kedro) in a running
+  kernel, timed inside the kernel.
+* **plain ipykernel**: the same interpreter's kernel without any extension: the floor
+  under both, so the script also prints what each extension adds to it.
+
+Kedro is compared only when a Python with Kedro is found: ``$KEDRO_PYTHON``, else
+``/tmp/kedro-venv/bin/python``. Make one outside the repository (nothing Kedro is part
+of proj) with::
+
+    uv venv /tmp/kedro-venv --python 3.11
+    uv pip install --python /tmp/kedro-venv/bin/python "kedro==1.7.0" \\
+        "kedro-datasets[pandas-csvdataset]" ipykernel pandas numpy
+
+The equivalent Kedro project comes from ``kedro new --tools none --example n`` with the
+starter's catalog.yml, parameters.yml, data file and node functions copied in (the
+functions are plain pandas/numpy; only the ``pipeline.py`` import line changes), so both
+kernels load the same datasets and build the same five nodes. Telemetry is off.
+
+Both run with their bytecode cached in a private folder (``PYTHONPYCACHEPREFIX``) after
+one warm-up start, as on a machine where the packages have been imported before.
+Jupyter's folders are private too. Run: ``python benchmarks/notebook.py [RUNS]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+KEDRO_PYTHON = Path(os.environ.get("KEDRO_PYTHON", "/tmp/kedro-venv/bin/python"))
+TARGET = 0.5  # proj's time as a share of Kedro's
+
+
+def isolate(root: Path) -> None:
+    """Private Jupyter/IPython folders and bytecode cache for this process and kernels."""
+    for name in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        folder = root / name.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(folder)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.pop("PROJ_PROJECT_PATH", None)
+    os.environ.pop("PROJ_ENV", None)
+    os.environ["KEDRO_DISABLE_TELEMETRY"] = "true"
+    os.environ["DO_NOT_TRACK"] = "1"
+
+
+def write_spec(name: str, python: str, extension: str | None) -> None:
+    """A kernel spec in the private data folder."""
+    argv = [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    if extension:
+        argv += ["--ext", extension]
+    folder = Path(os.environ["JUPYTER_DATA_DIR"]) / "kernels" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": argv, "display_name": name, "language": "python"}
+    (folder / "kernel.json").write_text(json.dumps(spec))
+
+
+def run_cell(client: Any, code: str) -> list[str]:
+    """Execute ``code``; returns its printed lines and result (raises if it failed)."""
+    outputs: list[str] = []
+
+    def hook(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "execute_result":
+            outputs.append(msg["content"]["data"]["text/plain"])
+        elif msg["msg_type"] == "stream":
+            outputs.extend(msg["content"]["text"].splitlines())
+        elif msg["msg_type"] == "error":
+            outputs.append("ERROR " + msg["content"]["evalue"])
+
+    reply = client.execute_interactive(code, output_hook=hook, timeout=300)
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed in the kernel: {outputs}")
+    return outputs
+
+
+def start_times(kernel: str, cwd: Path, check: str | None, reload: str | None) -> dict[str, float]:
+    """One kernel start: seconds to ready, to ``catalog``, to pipelines, and of a reload."""
+    from jupyter_client.manager import KernelManager
+
+    began = time.perf_counter()
+    manager = KernelManager(kernel_name=kernel)
+    manager.start_kernel(cwd=str(cwd))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=300)
+        times = {"ready": time.perf_counter() - began}
+        if check is None:
+            return times
+        run_cell(client, "type(catalog).__name__")
+        times["catalog"] = time.perf_counter() - began
+        run_cell(client, check)
+        times["pipelines"] = time.perf_counter() - began
+        if reload:
+            code = (
+                "import time as _t\n_a = _t.perf_counter()\n"
+                f"get_ipython().run_line_magic({reload!r}, '')\n"
+                "print('SECONDS', _t.perf_counter() - _a)"
+            )
+            # Kedro colours results through Rich, so the figure comes back as printed text.
+            lines = [line for line in run_cell(client, code) if line.startswith("SECONDS")]
+            times["reload"] = float(lines[-1].split()[1])
+        return times
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def measure(kernel: str, cwd: Path, check: str | None, reload: str | None) -> dict[str, float]:
+    """Medians over RUNS starts, after one warm-up start."""
+    start_times(kernel, cwd, check, reload)
+    runs = [start_times(kernel, cwd, check, reload) for _ in range(RUNS)]
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def make_kedro_project(root: Path, iris: Path) -> Path | None:
+    """The Kedro twin of the iris starter, or None without a Kedro Python."""
+    if not KEDRO_PYTHON.is_file():
+        return None
+    kedro = KEDRO_PYTHON.parent / "kedro"
+    subprocess.run(
+        [str(kedro), "new", "--name", "Iris Kedro", "--tools", "none", "--example", "n",
+         "--telemetry", "no"],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+    project = root / "iris-kedro"
+    package = project / "src" / "iris_kedro"
+    for name in ("catalog.yml", "parameters.yml"):
+        shutil.copy(iris / "conf/base" / name, project / "conf/base" / name)
+    shutil.copytree(iris / "data", project / "data", dirs_exist_ok=True)
+    for source in sorted((iris / "src/iris_demo/pipelines").iterdir()):
+        if not (source / "pipeline.py").is_file():
+            continue
+        target = package / "pipelines" / source.name
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / "nodes.py", target / "nodes.py")
+        (target / "__init__.py").write_text("from .pipeline import create_pipeline\n")
+        text = (source / "pipeline.py").read_text()
+        (target / "pipeline.py").write_text(
+            text.replace("from proj.pipeline import", "from kedro.pipeline import")
+        )
+    return project
+
+
+def main() -> None:
+    """Print the figures as a table and the ratio to the target."""
+    from proj.framework import find_project
+    from proj.framework.scaffold import create_project
+    from proj.jupyter.kernelspec import install_kernel
+
+    with tempfile.TemporaryDirectory(prefix="proj-bench-notebook-") as tmp:
+        root = Path(tmp)
+        isolate(root / "env")
+        iris = create_project("Iris Demo", output_dir=root, starter="iris")
+        install_kernel(find_project(iris))
+        write_spec("plain", sys.executable, None)
+        check = 'len(pipelines["__default__"].nodes)'
+        results = {
+            "plain ipykernel (proj's Python)": measure("plain", iris / "notebooks", None, None),
+            "proj (%load_ext proj.ipython)": measure(
+                "proj_iris_demo", iris / "notebooks", check, "reload_project"
+            ),
+        }
+        kedro_project = make_kedro_project(root, iris)
+        if kedro_project is not None:
+            write_spec("kedro_plain", str(KEDRO_PYTHON), None)
+            write_spec("kedro_iris", str(KEDRO_PYTHON), "kedro.ipython")
+            results["plain ipykernel (Kedro's Python)"] = measure(
+                "kedro_plain", kedro_project / "notebooks", None, None
+            )
+            results["Kedro 1.7.0 (%load_ext kedro.ipython)"] = measure(
+                "kedro_iris", kedro_project / "notebooks", check, "reload_kedro"
+            )
+
+    print(f"Notebook kernel start-up on the iris project, median of {RUNS} runs (seconds)")
+    print(f"{'':42} {'ready':>7} {'catalog':>8} {'pipelines':>10} {'reload':>7}")
+    for name, times in results.items():
+        cells = [times.get(key) for key in ("ready", "catalog", "pipelines", "reload")]
+        shown = [f"{value:.2f}" if value is not None else "-" for value in cells]
+        print(f"{name:42} {shown[0]:>7} {shown[1]:>8} {shown[2]:>10} {shown[3]:>7}")
+    ours = results["proj (%load_ext proj.ipython)"]
+    theirs = results.get("Kedro 1.7.0 (%load_ext kedro.ipython)")
+    if theirs is None:
+        print(f"Kedro not found at {KEDRO_PYTHON}: set KEDRO_PYTHON to compare (see docstring).")
+        return
+    for key, label in (("catalog", "start -> catalog"), ("reload", "reload")):
+        ratio = ours[key] / theirs[key]
+        verdict = "meets" if ratio <= TARGET else "misses"
+        print(f"{label}: proj / Kedro = {ratio:.2f} ({verdict} the <= {TARGET} target)")
+    # What each extension adds to a bare kernel of its own interpreter.
+    floor = results["plain ipykernel (proj's Python)"]["ready"]
+    kedro_floor = results["plain ipykernel (Kedro's Python)"]["ready"]
+    added, kedro_added = ours["catalog"] - floor, theirs["catalog"] - kedro_floor
+    print(
+        f"added to a bare kernel before catalog: proj {added:+.2f} s, Kedro "
+        f"{kedro_added:+.2f} s (bare kernels: {floor:.2f} s and {kedro_floor:.2f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

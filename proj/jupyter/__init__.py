@@ -1,0 +1,1 @@
+"""proj.jupyter (see DESIGN.md)."""

@@ -1,0 +1,109 @@
+"""New notebooks from templates (running one with nbclient: tests/e2e/test_jupyter.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from proj.exceptions import NotebookError, UnknownNameError
+from proj.framework import find_project
+from proj.jupyter.notebooks import list_templates, new_notebook
+
+
+def sources(path: Path) -> list[str]:
+    return [cell.source for cell in nbformat.read(path, as_version=4).cells]
+
+
+def test_explore_notebook_for_a_dataset(project: Path) -> None:
+    path = new_notebook(project / "notebooks/iris.ipynb", find_project(project), dataset="iris")
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata.kernelspec == {
+        "name": "proj_iris_demo",
+        "display_name": "Proj (iris_demo)",
+        "language": "python",
+    }
+    assert notebook.metadata.proj == {"template": "explore", "dataset": "iris"}
+    assert "proj_template" not in notebook.metadata
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert 'iris = catalog.load("iris")' in code
+    for piece in (".shape", ".dtypes", ".head(", ".describe(", ".isna()", ".hist("):
+        assert piece in code, piece
+    assert "{{" not in "".join(sources(path))
+    assert notebook.cells[0].source.startswith("# iris\n")
+
+
+def test_default_template_without_dataset_is_blank(project: Path) -> None:
+    path = new_notebook(project / "notebooks/scratch.ipynb", find_project(project))
+    assert sources(path)[0].startswith("# scratch\n")
+    assert sources(path)[1] == "catalog.list()"
+
+
+def test_never_overwrites(project: Path) -> None:
+    target = project / "notebooks/mine.ipynb"
+    target.write_text("my work")
+    with pytest.raises(NotebookError, match="already exists"):
+        new_notebook(target, find_project(project), dataset="iris")
+    assert target.read_text() == "my work"
+
+
+def test_unknown_dataset_and_template_suggest_close_names(project: Path) -> None:
+    metadata = find_project(project)
+    with pytest.raises(UnknownNameError, match="did you mean 'iris'"):
+        new_notebook(project / "notebooks/a.ipynb", metadata, dataset="irs")
+    with pytest.raises(UnknownNameError, match="did you mean 'explore'") as caught:
+        new_notebook(project / "notebooks/a.ipynb", metadata, template="explor")
+    assert "notebooks/templates" in str(caught.value.hint)
+    assert not (project / "notebooks/a.ipynb").exists()
+
+
+def test_dataset_templates_need_a_dataset(project: Path) -> None:
+    with pytest.raises(NotebookError, match="--dataset"):
+        new_notebook(project / "notebooks/a.ipynb", find_project(project), template="explore")
+
+
+def test_path_must_be_a_notebook(project: Path) -> None:
+    with pytest.raises(NotebookError, match=r"\.ipynb"):
+        new_notebook(project / "notebooks/a.py", find_project(project))
+
+
+def test_project_templates_add_to_and_override_builtin_ones(project: Path) -> None:
+    folder = project / "notebooks/templates"
+    folder.mkdir()
+    custom = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('{{ variable }} = catalog.load("{{ dataset }}")'),
+            nbformat.v4.new_markdown_cell("Kept: {{ unknown }} and f'{{literal}}'"),
+        ],
+        metadata={"proj_template": {"description": "Load only."}},
+    )
+    nbformat.write(custom, folder / "quick.ipynb")
+    blank = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Team blank")])
+    nbformat.write(blank, folder / "blank.ipynb")
+
+    templates = list_templates(project)
+    assert templates["quick"].description == "Load only."
+    assert not templates["quick"].builtin
+    assert not templates["blank"].builtin
+    assert templates["explore"].builtin
+
+    metadata = find_project(project)
+    path = new_notebook(
+        project / "notebooks/q.ipynb", metadata, dataset="params:columns", template="quick"
+    )
+    assert sources(path) == [
+        'columns = catalog.load("params:columns")',
+        "Kept: {{ unknown }} and f'{{literal}}'",
+    ]
+    assert sources(new_notebook(project / "notebooks/b.ipynb", metadata)) == ["Team blank"]
+
+
+def test_broken_template_is_named(project: Path) -> None:
+    folder = project / "notebooks/templates"
+    folder.mkdir()
+    (folder / "bad.ipynb").write_text(json.dumps({"cells": "nope"}))
+    with pytest.raises(NotebookError, match=r"bad\.ipynb is not a valid notebook"):
+        new_notebook(project / "notebooks/x.ipynb", find_project(project), template="bad")

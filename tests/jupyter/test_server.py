@@ -1,0 +1,74 @@
+"""The command line that starts Jupyter for a project, and the missing-extra error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from proj.exceptions import KernelError, MissingDependencyError
+from proj.framework import find_project
+from proj.jupyter.deps import require
+from proj.jupyter.server import server_command
+
+
+def test_lab_command_roots_the_server_in_the_project_with_its_kernel(project: Path) -> None:
+    command = server_command(
+        "lab",
+        find_project(project / "notebooks"),
+        kernel_name="proj_iris_demo",
+        port=9999,
+        no_browser=True,
+    )
+    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={project.resolve()}" in command
+    assert "--MappingKernelManager.default_kernel_name=proj_iris_demo" in command
+    assert "--ServerApp.port=9999" in command
+    assert "--no-browser" in command
+    assert ("--allow-root" in command) == (os.geteuid() == 0)
+    assert not any("cull" in arg for arg in command)
+
+
+def test_idle_timeout_turns_on_culling_and_extra_args_come_last(project: Path) -> None:
+    command = server_command(
+        "notebook",
+        find_project(project),
+        kernel_name="k",
+        idle_timeout=1800,
+        extra_args=["--ServerApp.port_retries=0"],
+    )
+    assert command[2] == "notebook"
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in command
+    assert "--MappingKernelManager.cull_interval=60" in command
+    assert "--MappingKernelManager.cull_connected=True" in command
+    assert command[-1] == "--ServerApp.port_retries=0"
+    short = server_command("lab", find_project(project), kernel_name="k", idle_timeout=10)
+    assert "--MappingKernelManager.cull_interval=10" in short
+
+
+def test_negative_idle_timeout_is_refused(project: Path) -> None:
+    with pytest.raises(KernelError, match="--idle-timeout"):
+        server_command("lab", find_project(project), kernel_name="k", idle_timeout=-1)
+
+
+def test_jupyter_accepts_every_option_proj_passes(project: Path) -> None:
+    """Jupyter itself parses the command (``--show-config`` stops before serving)."""
+    command = server_command(
+        "lab", find_project(project), kernel_name="k", port=9, no_browser=True, idle_timeout=5
+    )
+    done = subprocess.run(
+        [*command, "--show-config"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "default_kernel_name" in done.stdout
+    assert "cull_idle_timeout" in done.stdout
+
+
+def test_missing_package_names_the_extra() -> None:
+    with pytest.raises(MissingDependencyError) as caught:
+        require("jupyter_client", "no_such_package_for_proj", feature="proj jupyter lab")
+    assert "proj jupyter lab needs 'no_such_package_for_proj'" in str(caught.value)
+    assert caught.value.hint == 'Install it with: pip install "proj[jupyter]"'
