@@ -1,0 +1,130 @@
+"""``proj jupyter convert``: notebook code into project code (a module, or a pipeline).
+
+The command parses its options, calls :func:`proj.notebook.convert.convert_notebooks` or
+:func:`proj.notebook.convert.convert_to_pipeline`, and prints what changed. Only typer is
+imported at module level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from proj.notebook.convert import ConversionReport
+
+
+def convert(
+    notebooks: list[Path] | None = typer.Argument(
+        None,
+        help="Notebooks to convert (.ipynb).",
+        metavar="NOTEBOOK",
+        show_default=False,
+    ),
+    all_notebooks: bool = typer.Option(
+        False, "--all", help="Convert every notebook under notebooks/ (cells tagged 'node')."
+    ),
+    to_pipeline: str | None = typer.Option(
+        None,
+        "--to-pipeline",
+        metavar="NAME",
+        help="Turn the whole notebook into the pipeline src/<package>/pipelines/NAME, "
+        "with inputs and outputs inferred from the dataflow between cells.",
+    ),
+    split: str = typer.Option(
+        "headings",
+        "--split",
+        metavar="headings|cells",
+        help="With --to-pipeline: one node per group of cells under a Markdown heading "
+        "(default) or one node per cell. Tags 'node:NAME' and 'skip' override.",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite files and catalog entries that were edited by hand."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show the changes as a unified diff; write nothing."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
+) -> None:
+    """Convert notebook code into project code.
+
+    Cells tagged 'node' become src/<package>/nodes/<notebook>.py, with what they use.
+
+    With --to-pipeline NAME the whole notebook becomes src/<package>/pipelines/NAME.
+    """
+    from proj.cli.output import setup_logging
+
+    setup_logging(verbose=verbose)
+    paths = list(notebooks or [])
+    _check_arguments(paths, all_notebooks=all_notebooks, to_pipeline=to_pipeline, split=split)
+    from proj.notebook.convert import convert_notebooks, convert_to_pipeline
+
+    if to_pipeline is not None:
+        report = convert_to_pipeline(
+            paths[0],
+            to_pipeline,
+            split="cells" if split == "cells" else "headings",
+            force=force,
+            dry_run=dry_run,
+        )
+    else:
+        report = convert_notebooks(None if all_notebooks else paths, force=force, dry_run=dry_run)
+    _render(report, to_pipeline=to_pipeline)
+
+
+def _check_arguments(
+    paths: list[Path], *, all_notebooks: bool, to_pipeline: str | None, split: str
+) -> None:
+    """Usage errors (exit status 2) for option combinations that make no sense."""
+    if all_notebooks and paths:
+        raise typer.BadParameter("give notebooks or --all, not both.", param_hint="NOTEBOOK")
+    if not all_notebooks and not paths:
+        raise typer.BadParameter("name at least one notebook, or use --all.", param_hint="NOTEBOOK")
+    if split not in ("headings", "cells"):
+        raise typer.BadParameter("must be 'headings' or 'cells'.", param_hint="--split")
+    if to_pipeline is None:
+        return
+    if all_notebooks or len(paths) != 1:
+        raise typer.BadParameter(
+            "--to-pipeline converts exactly one notebook.", param_hint="--to-pipeline"
+        )
+    from proj.notebook.topipeline import PIPELINE_NAME
+
+    if not PIPELINE_NAME.fullmatch(to_pipeline):
+        raise typer.BadParameter(
+            f"{to_pipeline!r} is not a valid pipeline name (lower-case letters, digits, "
+            "underscores).",
+            param_hint="--to-pipeline",
+        )
+
+
+def _render(report: ConversionReport, *, to_pipeline: str | None) -> None:
+    """Print warnings (stderr), then each file's fate or, with --dry-run, its diff."""
+    from rich.markup import escape
+
+    from proj.cli.output import console
+
+    out = console()
+    err = console(stderr=True)
+    for warning in report.warnings:
+        err.print(f"[yellow]Warning:[/] {escape(warning)}")
+    for change in report.changes:
+        shown = escape(report.relative(change.path))
+        if change.status == "unchanged":
+            out.print(f"[dim]Unchanged[/] {shown}")
+        elif report.dry_run:
+            verb = "Would create" if change.status == "create" else "Would update"
+            out.print(f"[bold]{verb}[/] {shown}")
+            out.file.write(change.diff(report.root))
+            out.file.flush()
+        else:
+            verb = "Created" if change.status == "create" else "Updated"
+            out.print(f"[green]{verb}[/] {shown}")
+    if not report.changes:
+        out.print("Nothing to convert.")
+    if to_pipeline is not None and not report.dry_run:
+        for variable, dataset in report.persisted.items():
+            out.print(f"  persists [bold]{escape(variable)}[/] as {escape(dataset)}")
+        out.print(f"Run it with: [bold]proj run --pipeline {to_pipeline}[/]")

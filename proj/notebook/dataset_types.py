@@ -1,0 +1,122 @@
+"""Which catalog type a persisted value gets: pickle unless a better one is evident.
+
+The evidence is the expression last assigned to the variable (``name = ...``), read
+statically:
+
+* ``text.TextDataset`` (``.txt``): a string literal, an f-string, ``str(...)``, or
+  ``"...".join(...)`` / ``"...".format(...)``;
+* ``pandas.ParquetDataset`` (``.parquet``), only when pyarrow is installed: the result
+  of ``.merge(...)``, ``.reset_index()`` (without ``drop=``) or ``pd.read_*(...)``,
+  which are DataFrames;
+* ``json.JSONDataset`` (``.json``): a dict or list display whose keys are strings and
+  whose leaves are literals or calls of ``int``, ``float``, ``str``, ``bool``, ``len``
+  or ``round``, and that is not changed in place afterwards;
+* otherwise ``pickle.PickleDataset`` (``.pkl``), which stores any picklable value
+  exactly.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from proj.notebook.records import Flow
+
+_JSON_CALLS = frozenset({"int", "float", "str", "bool", "len", "round"})
+_READERS = re.compile(r"read_(csv|parquet|excel|json|feather|table)")
+
+
+def last_values(flows: list[Flow]) -> dict[str, tuple[ast.expr | None, bool]]:
+    """For each name, the expression last assigned to it by a plain ``name = ...`` (None
+    when something else bound it since), and whether it was changed in place afterwards.
+
+    Args:
+        flows: Every group's dataflow, in order (one pass over their statements).
+
+    Returns:
+        Name -> ``(expression or None, changed in place)``.
+    """
+    values: dict[str, tuple[ast.expr | None, bool]] = {}
+    for flow in flows:
+        for analysis in flow.group.cells:
+            for statement in analysis.statements:
+                node = statement.node
+                plain = (
+                    node.targets[0].id
+                    if isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    else None
+                )
+                for event in statement.events:
+                    if event.name == plain:
+                        continue
+                    if event.kind == "bind":
+                        values[event.name] = (None, False)
+                    elif event.kind == "mutate" and event.name in values:
+                        values[event.name] = (values[event.name][0], True)
+                if plain is not None:
+                    assert isinstance(node, ast.Assign)
+                    values[plain] = (node.value, False)
+    return values
+
+
+def evident_type(value: ast.expr | None, *, parquet: bool, mutated: bool) -> tuple[str, str]:
+    """The catalog type (and file extension) a value's expression makes evident; a
+    container changed in place after it was built is not evidently JSON any more."""
+    if value is None:
+        return "pickle.PickleDataset", "pkl"
+    if _evidently_text(value):
+        return "text.TextDataset", "txt"
+    if parquet and _evidently_frame(value):
+        return "pandas.ParquetDataset", "parquet"
+    if isinstance(value, (ast.Dict, ast.List)) and not mutated and _json_like(value):
+        return "json.JSONDataset", "json"
+    return "pickle.PickleDataset", "pkl"
+
+
+def _evidently_text(value: ast.expr) -> bool:
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Name):
+        return func.id == "str"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("join", "format")
+        and isinstance(func.value, ast.Constant)
+        and isinstance(func.value.value, str)
+    )
+
+
+def _evidently_frame(value: ast.expr) -> bool:
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
+        return False
+    method = value.func.attr
+    drops = any(k.arg == "drop" for k in value.keywords)
+    return (
+        method == "merge"
+        or (method == "reset_index" and not drops)
+        or _READERS.fullmatch(method) is not None
+    )
+
+
+def _json_like(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is None or isinstance(node.value, (str, int, float, bool))
+    if isinstance(node, ast.Dict):
+        keys_ok = all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys)
+        return keys_ok and all(_json_like(v) for v in node.values)
+    if isinstance(node, ast.List):
+        return all(_json_like(element) for element in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in _JSON_CALLS and not node.keywords
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return True
+    return False

@@ -1,0 +1,87 @@
+"""Catalog blocks: appended once, replaced in place, never clobbering what a person wrote."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from proj.exceptions import NotebookError
+from proj.notebook.catalog_yaml import render_block, update_catalog
+
+USER = """# My catalog: comments and layout must survive.
+iris:   # the raw data
+  type: pandas.CSVDataset
+  filepath: data/01_raw/iris.csv
+
+# trailing comment without newline"""
+
+ENTRIES = {
+    "demo.model": {"type": "pickle.PickleDataset", "filepath": "data/08_reporting/demo/model.pkl"},
+    "demo.yes": {"type": "text.TextDataset", "filepath": "data/a: b.txt"},
+}
+
+
+def test_block_is_appended_and_the_rest_kept_byte_for_byte() -> None:
+    new = update_catalog(USER, pipeline="demo", notebook="notebooks/d.ipynb", entries=ENTRIES)
+    assert new.startswith(USER + "\n\n# >>> proj jupyter convert: demo (notebooks/d.ipynb) sha256:")
+    assert new.endswith("# <<< proj jupyter convert: demo\n")
+    loaded = yaml.safe_load(new)
+    assert loaded["demo.model"] == ENTRIES["demo.model"]
+    assert loaded["demo.yes"]["filepath"] == "data/a: b.txt"
+    assert loaded["iris"]["type"] == "pandas.CSVDataset"
+
+
+def test_converting_again_replaces_the_block_in_place() -> None:
+    first = update_catalog(USER, pipeline="demo", notebook="d.ipynb", entries=ENTRIES)
+    with_more = first + "\nlater: {type: MemoryDataset}\n"
+    fewer = {"demo.model": ENTRIES["demo.model"]}
+    second = update_catalog(with_more, pipeline="demo", notebook="d.ipynb", entries=fewer)
+    assert (
+        second
+        == USER
+        + "\n\n"
+        + render_block("demo", "d.ipynb", fewer)
+        + "\nlater: {type: MemoryDataset}\n"
+    )
+    assert update_catalog(second, pipeline="demo", notebook="d.ipynb", entries=fewer) == second
+    removed = update_catalog(second, pipeline="demo", notebook="d.ipynb", entries={})
+    assert "proj jupyter convert" not in removed
+    assert removed.startswith(USER)
+
+
+def test_edited_blocks_are_refused_unless_forced() -> None:
+    first = update_catalog("", pipeline="demo", notebook="d.ipynb", entries=ENTRIES)
+    edited = first.replace("model.pkl", "other.pkl")
+    with pytest.raises(
+        NotebookError, match=r"pipeline 'demo' in conf/base/catalog\.yml were edited"
+    ):
+        update_catalog(edited, pipeline="demo", notebook="d.ipynb", entries=ENTRIES)
+    assert (
+        update_catalog(edited, pipeline="demo", notebook="d.ipynb", entries=ENTRIES, force=True)
+        == first
+    )
+
+
+def test_entries_declared_elsewhere_are_refused_or_replaced_with_force() -> None:
+    text = (
+        USER + '\n"demo.model":\n  type: MemoryDataset\n\n  # note\nkeep: {type: MemoryDataset}\n'
+    )
+    with pytest.raises(NotebookError, match=r"already declares 'demo\.model'"):
+        update_catalog(text, pipeline="demo", notebook="d.ipynb", entries=ENTRIES)
+    forced = update_catalog(text, pipeline="demo", notebook="d.ipynb", entries=ENTRIES, force=True)
+    loaded = yaml.safe_load(forced)
+    assert loaded["demo.model"]["type"] == "pickle.PickleDataset"
+    assert "keep" in loaded
+    assert forced.count("demo.model") == 1
+
+
+def test_invalid_yaml_is_not_touched() -> None:
+    with pytest.raises(NotebookError, match="is not valid YAML"):
+        update_catalog("a: [1,\n", pipeline="demo", notebook="d.ipynb", entries=ENTRIES)
+    with pytest.raises(NotebookError, match="must map dataset names to entries; it holds a list"):
+        update_catalog("- 1\n", pipeline="demo", notebook="d.ipynb", entries=ENTRIES)
+
+
+def test_scalars_that_yaml_would_misread_are_quoted() -> None:
+    block = render_block("p", "n.ipynb", {"true": {"type": "1.5", "filepath": "on"}})
+    assert yaml.safe_load(block) == {"true": {"type": "1.5", "filepath": "on"}}

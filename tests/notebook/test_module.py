@@ -1,0 +1,114 @@
+"""Tagged cells into a module: what comes along, in which order, and what is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from proj.exceptions import NotebookError
+from proj.notebook.module import convert_module, dependency_order, to_module
+from tests.notebook.conftest import code, md, notebook
+
+
+def _body(source: str) -> str:
+    """The module without its header and docstring."""
+    return source.split("\n", 5)[5]
+
+
+def test_functions_bring_helpers_constants_and_imports_once_in_order() -> None:
+    data = notebook(
+        "import math\nimport os\nfrom statistics import mean, median",
+        "SCALE = 2\nunused = 5\nframe = load()",
+        "def area(r):\n    return math.pi * r * r * SCALE",
+        "def area_mean(rs):\n    return mean(area(r) for r in rs)",
+        code("def report(rs):\n    return f'{area_mean(rs):.2f} {median(rs)}'", "node"),
+        code("def again(rs):\n    return area(rs[0])", "node"),
+    )
+    assert _body(to_module(data)) == (
+        "import math\n"
+        "from statistics import mean, median\n"
+        "\n\n"
+        "SCALE = 2\n\n\n"
+        "def area(r):\n    return math.pi * r * r * SCALE\n\n\n"
+        "def area_mean(rs):\n    return mean(area(r) for r in rs)\n\n\n"
+        "def report(rs):\n    return f'{area_mean(rs):.2f} {median(rs)}'\n\n\n"
+        "def again(rs):\n    return area(rs[0])\n"
+    )
+
+
+def test_same_notebook_gives_identical_bytes_and_a_different_one_a_new_hash() -> None:
+    data = notebook(code("def f():\n    return 1", "node"))
+    first = to_module(data, name="a.ipynb")
+    assert first == to_module(data, name="a.ipynb")
+    changed = notebook(code("def f():\n    return 2", "node"))
+    assert first.split("\n")[1] != to_module(changed, name="a.ipynb").split("\n")[1]
+
+
+def test_recursive_and_mutually_recursive_functions() -> None:
+    data = notebook(
+        "def is_even(n):\n    return n == 0 or is_odd(n - 1)",
+        "def is_odd(n):\n    return n != 0 and is_even(n - 1)",
+        code("def parity(n):\n    return 'even' if is_even(n) else 'odd'", "node"),
+    )
+    namespace: dict[str, object] = {}
+    exec(to_module(data), namespace)
+    assert namespace["parity"](7) == "odd"  # type: ignore[operator]
+
+
+def test_classes_come_after_their_bases_and_decorators() -> None:
+    data = notebook(
+        code("class Child(Base):\n    pass", "node"),
+        "import functools",
+        "class Base:\n    @functools.cached_property\n    def value(self):\n        return 1",
+    )
+    body = _body(to_module(data))
+    assert body.index("class Base") < body.index("class Child")
+    assert body.startswith("import functools\n")
+
+
+def test_warnings_name_cell_and_line() -> None:
+    data = notebook(
+        md("# Intro"),
+        "x = (",
+        code("def f():\n    return undefined_name\n\nf()", "node"),
+        code("%%bash\necho hi", "node"),
+    )
+    result = convert_module(data, name="w.ipynb")
+    assert result.source is not None
+    assert result.tagged_cells == [3, 4]
+    assert result.warnings == [
+        "cell 2 (untagged) does not parse ('(' was never closed, line 1); "
+        "definitions in it are not available.",
+        "cell 4 is a %%bash cell, not Python: left out.",
+        "cell 3, line 4: left out of the module (only imports, functions, classes and "
+        "constants are converted).",
+        "cell 3, line 2: 'undefined_name' is not defined in any code cell (the function "
+        "will fail when it reaches that line).",
+    ]
+    line = result.source.split("\n").index("    return undefined_name") + 1
+    assert result.where(line) == "cell 3, line 2"
+    assert result.where(1) == "line 1 of the generated module"
+
+
+def test_data_variables_used_by_functions_are_refused() -> None:
+    data = notebook(
+        "rows = load()\nfor r in rows:\n    last = r",
+        code("def first():\n    return rows[0], last", "node"),
+    )
+    with pytest.raises(NotebookError) as caught:
+        to_module(data, name="d.ipynb")
+    assert str(caught.value).splitlines()[:3] == [
+        "d.ipynb cannot be converted:",
+        "  cell 2, line 2: 'rows' is a notebook variable computed in cell 1, line 1; "
+        "a module cannot run that code.",
+        "  cell 2, line 2: 'last' is a notebook variable computed in cell 1, line 2; "
+        "a module cannot run that code.",
+    ]
+
+
+def test_dependency_order_handles_cycles_and_deep_chains() -> None:
+    chain = {n: [n + 1] for n in range(5000)}
+    assert dependency_order([0], lambda n: chain.get(n, []), key=lambda n: n) == list(
+        range(5000, -1, -1)
+    )
+    cycle = {1: [2], 2: [1]}
+    assert dependency_order([1], lambda n: cycle[n], key=lambda n: n) == [2, 1]
