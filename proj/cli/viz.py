@@ -1,0 +1,185 @@
+"""``proj viz``: the pipeline as an interactive graph: serve it, build a static site, or
+export it as JSON, Mermaid or Graphviz DOT.
+
+``proj viz`` alone serves the page (the same as ``proj viz run``).
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+import typer
+
+from proj.cli.completion import complete_from_cache
+
+app = typer.Typer(
+    add_completion=False,
+    help="Show the pipeline as an interactive graph: serve it (default), build a static "
+    "site, or export it.",
+)
+
+
+class ExportFormat(str, enum.Enum):
+    """Formats of ``proj viz export``."""
+
+    json = "json"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+_HOST = typer.Option("127.0.0.1", "--host", help="Interface to listen on.")
+_PORT = typer.Option(4141, "--port", min=0, max=65535, help="Port to listen on (0: any free).")
+_NO_BROWSER = typer.Option(False, "--no-browser", help="Do not open a browser.")
+_PIPELINE = typer.Option(
+    None,
+    "--pipeline",
+    "-p",
+    help="The pipeline to show first (default: __default__).",
+    autocompletion=complete_from_cache("pipelines"),
+)
+_ENV = typer.Option(
+    None,
+    "--env",
+    "-e",
+    help="Configuration environment (default: PROJ_ENV or local).",
+    autocompletion=complete_from_cache("envs"),
+)
+_AUTORELOAD = typer.Option(
+    False, "--autoreload", help="Rebuild the graph when files under src/ or conf/ change."
+)
+_VERBOSE = typer.Option(False, "--verbose", help="Debug logs and full tracebacks.")
+_VERBOSE_SERVER = typer.Option(
+    False, "--verbose", help="Debug logs (every request) and full tracebacks."
+)
+
+
+def _serve(
+    host: str,
+    port: int,
+    no_browser: bool,
+    pipeline: str | None,
+    env: str | None,
+    autoreload: bool,
+    verbose: bool,
+) -> None:
+    import webbrowser
+
+    from proj.cli.output import console, setup_logging
+    from proj.viz.server import VizServer
+
+    setup_logging(verbose=verbose)
+    server = VizServer(env=env, pipeline=pipeline, host=host, port=port, autoreload=autoreload)
+    url = server.start()
+    out = console()
+    out.print(f"Serving the pipeline graph at [bold]{url}[/] (Ctrl-C to stop)")
+    if autoreload:
+        out.print("Watching src/ and conf/: the page redraws when they change.")
+    out.file.flush()
+    if not no_browser:
+        webbrowser.open(url)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        out.print("Stopped.")
+    finally:
+        server.stop()
+
+
+@app.callback(invoke_without_command=True)
+def viz(
+    ctx: typer.Context,
+    host: str = _HOST,
+    port: int = _PORT,
+    no_browser: bool = _NO_BROWSER,
+    pipeline: str | None = _PIPELINE,
+    env: str | None = _ENV,
+    autoreload: bool = _AUTORELOAD,
+    verbose: bool = _VERBOSE_SERVER,
+) -> None:
+    """Serve the pipeline graph on http://127.0.0.1:4141 (see `proj viz run`)."""
+    if ctx.invoked_subcommand is None:
+        _serve(host, port, no_browser, pipeline, env, autoreload, verbose)
+
+
+@app.command(name="run")
+def run(
+    host: str = _HOST,
+    port: int = _PORT,
+    no_browser: bool = _NO_BROWSER,
+    pipeline: str | None = _PIPELINE,
+    env: str | None = _ENV,
+    autoreload: bool = _AUTORELOAD,
+    verbose: bool = _VERBOSE_SERVER,
+) -> None:
+    """Serve the pipeline graph in the browser, with the last run's node statuses.
+
+    The server listens on 127.0.0.1 only unless --host says otherwise, and serves the
+    page, the graph and previews of catalog datasets, nothing else.
+    """
+    _serve(host, port, no_browser, pipeline, env, autoreload, verbose)
+
+
+@app.command(name="build")
+def build(
+    output: Path = typer.Option(
+        Path("build/viz"), "--output", "-o", help="Folder to write (created if missing)."
+    ),
+    pipeline: str | None = _PIPELINE,
+    env: str | None = _ENV,
+    verbose: bool = _VERBOSE,
+) -> None:
+    """Write the graph as a static site (index.html) that works opened from disk."""
+    from proj.cli.output import console, setup_logging
+    from proj.viz.page import build_site
+    from proj.viz.snapshot import build_snapshot, load_session
+
+    setup_logging(verbose=verbose)
+    snapshot = build_snapshot(load_session(env=env), pipeline=pipeline)
+    index = build_site(snapshot, output)
+    console().print(
+        f"Wrote {len(snapshot['nodes'])} nodes and {len(snapshot['datasets'])} datasets to "
+        f"{index} (open it in a browser)."
+    )
+
+
+@app.command(name="export")
+def export(
+    fmt: ExportFormat = typer.Option(
+        ..., "--format", "-f", case_sensitive=False, help="json, mermaid or dot."
+    ),
+    pipeline: str | None = typer.Option(
+        None,
+        "--pipeline",
+        "-p",
+        help="Only this pipeline (default: all of them).",
+        autocompletion=complete_from_cache("pipelines"),
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
+    env: str | None = _ENV,
+    verbose: bool = _VERBOSE,
+) -> None:
+    """Print the graph as JSON (the page's snapshot), Mermaid or Graphviz DOT."""
+    from proj.cli.output import console, setup_logging
+    from proj.exceptions import VizError
+    from proj.viz.exporters import export as write
+    from proj.viz.snapshot import build_snapshot, load_session, restrict
+
+    setup_logging(verbose=verbose, quiet=output is None)
+    snapshot = build_snapshot(load_session(env=env), pipeline=pipeline)
+    if pipeline is not None:
+        snapshot = restrict(snapshot, pipeline)
+    text = write(snapshot, fmt.value)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise VizError(
+            f"Cannot write {output}: {exc.strerror or exc}.", hint="Choose another --output."
+        ) from exc
+    console().print(f"Wrote the {fmt.value} graph to {output}.")

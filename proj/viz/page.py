@@ -1,0 +1,230 @@
+"""The HTML of the visualisation: the served page, the static site, the notebook output.
+
+Every form carries everything it needs inline (styles, scripts, the vendored dagre
+bundle as the layout worker's source), so nothing is fetched from another host: the
+page works offline, from ``file://``, and inside a hosted notebook behind a proxy. The
+served page fetches only the snapshot and previews from its own server; the static
+site and the notebook output embed the snapshot as a JSON block.
+
+Served and static pages carry a Content-Security-Policy that allows exactly their own
+inline script (by hash), workers made from ``blob:`` URLs, and requests to their own
+origin (https://www.w3.org/TR/CSP3/).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import re
+import uuid
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from proj.exceptions import VizError
+
+#: The folder of the page's own files inside the package.
+_STATIC = "static"
+
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+@functools.cache
+def asset(name: str) -> str:
+    """The text of one of the page's own files under ``proj/viz/static``.
+
+    Args:
+        name: A path relative to the static folder, e.g. ``"viz.js"``.
+
+    Returns:
+        The file's UTF-8 text.
+
+    Raises:
+        VizError: The file is not part of the installed package.
+    """
+    try:
+        return (resources.files("proj.viz") / _STATIC / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        raise VizError(
+            f"The visualisation asset '{name}' is missing from the installed proj package.",
+            hint="Reinstall proj; the static files ship inside the wheel.",
+        ) from exc
+
+
+def _script_text(text: str) -> str:
+    """Make ``text`` safe inside a ``<script>`` element: it cannot end the element early."""
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def layout_source() -> str:
+    """The source the layout worker runs: dagre's license and bundle, then layout.js."""
+    license_text = asset("vendor/LICENSE").strip().replace("*/", "* /")
+    bundle = _SOURCE_MAP.sub("", asset("vendor/dagre.min.js")).strip()
+    header = "/* @dagrejs/dagre 3.1.3 (bundles @dagrejs/graphlib 4.0.6), MIT License:\n"
+    return f"{header}{license_text}\n*/\n{bundle}\n;\n{asset('layout.js')}"
+
+
+def app_script() -> str:
+    """The page's own script: viz.js (state and view), draw.js (the SVG graph) and
+    panels.js (sidebar and details), in that order."""
+    return "\n".join(asset(name) for name in ("viz.js", "draw.js", "panels.js"))
+
+
+def snapshot_json(snapshot: dict[str, Any]) -> str:
+    """The snapshot as compact JSON that can sit inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``-style escapes, which JSON parsers
+    read back unchanged, so no dataset name or source line can close the element.
+    """
+    text = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        "default-src 'none'; "
+        f"script-src 'sha256-{digest}'; "
+        "worker-src blob:; "
+        "style-src 'unsafe-inline'; "
+        "connect-src 'self'; "
+        "img-src 'self' data:; "
+        "base-uri 'none'; "
+        "form-action 'none'"
+    )
+
+
+def _escape_html(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _parts(
+    snapshot: dict[str, Any] | None, options: dict[str, Any], root_id: str, css_class: str
+) -> tuple[str, str]:
+    """``(root element HTML, mounting script text)`` shared by all forms."""
+    data = (
+        f'<script type="application/json" class="proj-viz-data">{snapshot_json(snapshot)}</script>'
+        if snapshot is not None
+        else ""
+    )
+    layout = _script_text(layout_source())
+    root = (
+        f'<div id="{root_id}" class="proj-viz {css_class}" tabindex="-1">'
+        '<div class="pv-fallback">The pipeline graph is drawn by JavaScript. In a notebook, '
+        "run the cell again to see it (Jupyter runs scripts only in trusted outputs).</div>"
+        f'<script type="text/plain" class="proj-viz-layout">{layout}</script>'
+        f"{data}</div>"
+    )
+    mount = (
+        f"{app_script()}\n"
+        "(function () {\n"
+        f"  var root = document.getElementById({json.dumps(root_id)});\n"
+        "  var fallback = root.querySelector('.pv-fallback');\n"
+        "  if (fallback) fallback.remove();\n"
+        f"  window.projViz.mount(root, {json.dumps(options)});\n"
+        "})();\n"
+    )
+    return root, _script_text(mount)
+
+
+def render_page(
+    snapshot: dict[str, Any] | None = None,
+    *,
+    title: str = "proj viz",
+    poll_ms: int = 0,
+) -> tuple[str, str]:
+    """A full HTML page.
+
+    Args:
+        snapshot: Embed this snapshot (the static site); None makes a page that fetches
+            ``api/snapshot`` and ``api/preview`` from the server that serves it.
+        title: The page title.
+        poll_ms: For a served page, how often to ask the server whether the snapshot
+            changed (``--autoreload``); 0 never asks.
+
+    Returns:
+        ``(html, content_security_policy)``; the policy is also in a ``<meta>`` element.
+    """
+    if snapshot is None:
+        options: dict[str, Any] = {
+            "mode": "server",
+            "snapshotUrl": "api/snapshot",
+            "previewUrl": "api/preview",
+            "poll": poll_ms,
+        }
+    else:
+        options = {"mode": "static"}
+    root, mount = _parts(snapshot, options, "proj-viz-page", "proj-viz--page")
+    policy = _csp(mount)
+    html = (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_escape_html(title)}</title>\n"
+        f"<style>{asset('viz.css')}</style>\n</head>\n<body>\n"
+        f"{root}\n<script>{mount}</script>\n</body>\n</html>\n"
+    )
+    return html, policy
+
+
+def notebook_html(snapshot: dict[str, Any], *, height: int = 640) -> str:
+    """The visualisation as one HTML fragment for a notebook cell's output.
+
+    Everything is inline and nothing is fetched, so it needs no server and works
+    behind a hosted-Jupyter proxy. Jupyter runs the inline script only for outputs
+    of cells run in the session (trusted outputs); a notebook opened later shows a note
+    asking to run the cell again.
+
+    Args:
+        snapshot: The snapshot to draw.
+        height: Height of the output in CSS pixels.
+
+    Returns:
+        The HTML fragment (a style element, the root element and its script).
+    """
+    root_id = f"proj-viz-{uuid.uuid4().hex[:12]}"
+    root, mount = _parts(snapshot, {"mode": "notebook"}, root_id, "proj-viz--notebook")
+    root = root.replace('tabindex="-1">', f'tabindex="-1" style="height:{int(height)}px">', 1)
+    return f"<style>{asset('viz.css')}</style>\n{root}\n<script>{mount}</script>\n"
+
+
+def build_site(snapshot: dict[str, Any], output: str | Path) -> Path:
+    """Write the static site: a page that works opened from disk (``file://``).
+
+    Args:
+        snapshot: The snapshot to show.
+        output: The folder to write; created if missing, files in it replaced.
+
+    Returns:
+        The path of ``index.html``. The folder also gets ``snapshot.json`` (the same
+        data, for other tools).
+
+    Raises:
+        VizError: The folder cannot be written.
+    """
+    folder = Path(output)
+    title = f"{snapshot.get('project', {}).get('name') or 'proj'} · proj viz"
+    html, _ = render_page(snapshot, title=title)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        index = folder / "index.html"
+        index.write_text(html, encoding="utf-8")
+        (folder / "snapshot.json").write_text(
+            json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    except OSError as exc:
+        raise VizError(
+            f"Cannot write the static site to {folder}: {exc.strerror or exc}.",
+            hint="Choose another folder with --output.",
+        ) from exc
+    return index

@@ -1,0 +1,299 @@
+/* proj viz: the panels around the graph: the sidebar (pipeline, parameters, tags,
+ * namespaces, last run, legend), the details of a selected node or dataset with its
+ * preview, and the run command of picked nodes. Extends the Viz of viz.js. */
+(function () {
+  "use strict";
+
+  var Viz = window.projViz.Viz;
+  var u = window.projViz.util;
+  var h = u.h, shellQuote = u.shellQuote, seconds = u.seconds, when = u.when;
+  var parentPath = u.parentPath;
+
+  /* ------------------------------------------------------------------ sidebar */
+
+  Viz.prototype.buildSidebar = function () {
+    var self = this, snap = this.snap;
+    var side = this.sidebar;
+    side.textContent = "";
+
+    side.appendChild(h("h3", { text: "Pipeline" }));
+    this.pipelineSelect = h("select", { "data-role": "pipeline", "aria-label": "Pipeline" },
+      snap.pipelines.map(function (p) {
+        return h("option", { value: p.name, text: p.name + " (" + p.nodes.length + ")" });
+      }));
+    this.pipelineSelect.addEventListener("change", function () {
+      self.state.pipeline = self.pipelineSelect.value;
+      self.changed("pipeline");
+    });
+    side.appendChild(this.pipelineSelect);
+
+    side.appendChild(h("h3", { text: "Show" }));
+    this.paramsBox = h("input", { type: "checkbox", "data-role": "params" });
+    this.paramsBox.addEventListener("change", function () {
+      self.state.params = self.paramsBox.checked;
+      self.changed("params");
+    });
+    side.appendChild(h("label", {}, [this.paramsBox, "Parameters"]));
+
+    side.appendChild(h("h3", { text: "Tags" }));
+    if (!snap.tags.length) side.appendChild(h("div", { class: "pv-hint", text: "No node has a tag." }));
+    else side.appendChild(h("div", { class: "pv-hint", text: "Tick tags to show only the nodes that have any of them." }));
+    this.tagBoxes = new Map();
+    snap.tags.forEach(function (tag) {
+      var box = h("input", { type: "checkbox", "data-tag": tag });
+      box.addEventListener("change", function () {
+        if (box.checked) self.state.tags.add(tag); else self.state.tags.delete(tag);
+        self.changed("tags");
+      });
+      self.tagBoxes.set(tag, box);
+      side.appendChild(h("label", {}, [box, tag]));
+    });
+
+    this.nsBoxes = new Map();
+    if (this.allNamespaces.length) {
+      side.appendChild(h("h3", { text: "Namespaces" }));
+      side.appendChild(h("div", { class: "pv-actions" }, [
+        h("button", { type: "button", text: "Expand all", "data-role": "expand-all", onclick: function () {
+          self.state.expanded = new Set(self.allNamespaces); self.expandedTouched = true; self.changed("namespaces");
+        } }),
+        h("button", { type: "button", text: "Collapse all", "data-role": "collapse-all", onclick: function () {
+          self.state.expanded = new Set(); self.expandedTouched = true; self.changed("namespaces");
+        } })
+      ]));
+      var tree = (function build(list) {
+        return h("div", {}, list.map(function (ns) {
+          var box = h("input", { type: "checkbox", "data-ns": ns.path });
+          box.addEventListener("change", function () { self.setExpanded(ns.path, box.checked); });
+          self.nsBoxes.set(ns.path, box);
+          return h("div", {}, [
+            h("label", { title: "Expanded when ticked" }, [box, ns.name + " (" + ns.nodes + ")"]),
+            ns.children.length ? h("div", { class: "pv-ns-children" }, [build(ns.children)]) : null
+          ]);
+        }));
+      })(snap.namespaces);
+      side.appendChild(tree);
+    }
+
+    side.appendChild(h("h3", { text: "Last run" }));
+    side.appendChild(this.runSummary());
+
+    side.appendChild(h("h3", { text: "Legend" }));
+    side.appendChild(h("div", { class: "pv-legend" }, [
+      h("span", { class: "pv-swatch pv-sw-node" }), h("span", { text: "node" }),
+      h("span", { class: "pv-swatch pv-sw-dataset" }), h("span", { text: "dataset" }),
+      h("span", { class: "pv-swatch pv-sw-param" }), h("span", { text: "parameters" }),
+      h("span", { class: "pv-swatch pv-sw-group" }), h("span", { text: "collapsed namespace" }),
+      h("span", { class: "pv-dot pv-status-success" }), h("span", { text: "succeeded" }),
+      h("span", { class: "pv-dot pv-status-failed" }), h("span", { text: "failed" }),
+      h("span", { class: "pv-dot pv-status-skipped" }), h("span", { text: "skipped / not run" })
+    ]));
+    side.appendChild(h("div", { class: "pv-hint", text: "Click to select; shift-click two nodes to get the command that runs from one to the other." }));
+  };
+
+  Viz.prototype.runSummary = function () {
+    var run = this.snap.run;
+    if (!run) return h("div", { class: "pv-hint", "data-role": "last-run", text: "No run recorded yet: `proj run` records one." });
+    var filters = Object.keys(run.filters || {}).map(function (key) {
+      return key + "=" + run.filters[key].join(",");
+    }).join("; ");
+    return h("div", { "data-role": "last-run" }, [
+      h("div", {}, [h("span", { class: "pv-dot pv-status-" + run.status }), " " + run.status + " \u00b7 " + seconds(run.duration)]),
+      h("div", { class: "pv-hint", text: when(run.started_at) + " \u00b7 " + (run.runner || "") }),
+      run.partial ? h("div", { class: "pv-hint", text: "Partial run" + (filters ? ": " + filters : "") }) : null,
+      h("div", { class: "pv-hint", text: "run " + run.run_id })
+    ]);
+  };
+
+  Viz.prototype.syncControls = function () {
+    var st = this.state, self = this;
+    if (!this.pipelineSelect) return;
+    this.pipelineSelect.value = st.pipeline;
+    this.paramsBox.checked = st.params;
+    this.tagBoxes.forEach(function (box, tag) { box.checked = st.tags.has(tag); });
+    this.nsBoxes.forEach(function (box, path) { box.checked = st.expanded.has(path); });
+    if (this.search.value !== st.query) this.search.value = st.query;
+    self.updateCommand();
+  };
+
+  Viz.prototype.setExpanded = function (path, expanded) {
+    var st = this.state;
+    if (expanded) {
+      /* Expanding a namespace expands its parents too, so it can be seen. */
+      var p = path;
+      while (p) { st.expanded.add(p); p = parentPath(p); }
+    } else {
+      st.expanded.delete(path);
+    }
+    this.expandedTouched = true;
+    this.changed("namespaces");
+  };
+
+  Viz.prototype.changed = function (reason) {
+    this.syncControls();
+    this.writeHash();
+    return this.refresh(reason);
+  };
+
+  Viz.prototype.link = function (id, label) {
+    var self = this;
+    return h("a", { "data-goto": id, text: label, onclick: function () { self.select(id); self.center(id); } });
+  };
+
+  Viz.prototype.showDetails = function (id) {
+    var panel = this.details;
+    panel.textContent = "";
+    if (!id) { panel.hidden = true; return; }
+    panel.hidden = false;
+    var self = this;
+    var close = h("button", { type: "button", text: "Close", style: "float:right", onclick: function () { self.select(null); } });
+    if (id.indexOf("ns:") === 0) {
+      var path = id.slice(3);
+      panel.appendChild(close);
+      panel.appendChild(h("h2", { text: path }));
+      panel.appendChild(h("div", { class: "pv-kind", text: "namespace (collapsed)" }));
+      panel.appendChild(h("div", { class: "pv-actions" }, [
+        h("button", { type: "button", text: "Expand", onclick: function () { self.setExpanded(path, true); } })
+      ]));
+      return;
+    }
+    var item = this.items.get(id);
+    if (!item) { panel.hidden = true; return; }
+    panel.appendChild(close);
+    panel.appendChild(h("h2", { "data-role": "details-name", text: item.name }));
+    if (item.kind === "node") this.nodeDetails(item.data, panel);
+    else this.datasetDetails(item.data, panel);
+  };
+
+  Viz.prototype.nodeDetails = function (node, panel) {
+    var self = this;
+    panel.appendChild(h("div", { class: "pv-kind", text: "node" }));
+    var where = node.file ? node.file + (node.line ? ":" + node.line : "") : "source not found";
+    var run = node.last_run;
+    var rows = [
+      ["Function", node.function], ["Source", where],
+      ["Namespace", node.namespace || "\u2013"], ["Tags", node.tags.join(", ") || "\u2013"],
+      ["Pipelines", node.pipelines.join(", ")]
+    ];
+    panel.appendChild(h("dl", {}, [].concat.apply([], rows.map(function (row) {
+      return [h("dt", { text: row[0] }), h("dd", { text: row[1] })];
+    }))));
+    panel.appendChild(h("h3", { text: "Inputs" }));
+    panel.appendChild(h("ul", { "data-role": "inputs" }, node.inputs.map(function (name) {
+      return h("li", {}, [self.link("dataset:" + name, name)]);
+    })));
+    panel.appendChild(h("h3", { text: "Outputs" }));
+    panel.appendChild(h("ul", { "data-role": "outputs" }, node.outputs.length ? node.outputs.map(function (name) {
+      return h("li", {}, [self.link("dataset:" + name, name)]);
+    }) : [h("li", { text: "none" })]));
+    panel.appendChild(h("h3", { text: "Last run" }));
+    if (run) {
+      panel.appendChild(h("dl", { "data-role": "node-run" }, [
+        h("dt", { text: "Status" }), h("dd", {}, [h("span", { class: "pv-dot pv-status-" + run.status }), " ", h("span", { "data-role": "run-status", text: run.status })]),
+        h("dt", { text: "Duration" }), h("dd", { "data-role": "run-duration", text: seconds(run.duration) }),
+        h("dt", { text: "Started" }), h("dd", { text: when(run.started_at) }),
+        h("dt", { text: "Run" }), h("dd", { text: run.run_id + (run.latest ? " (latest)" : " (an earlier run: the latest did not include this node)") })
+      ]));
+      if (run.error) panel.appendChild(h("pre", { class: "pv-error", text: run.error }));
+    } else {
+      panel.appendChild(h("div", { class: "pv-hint", "data-role": "node-run", text: "Not in any recorded run." }));
+    }
+    panel.appendChild(h("div", { class: "pv-actions" }, [
+      h("button", { type: "button", text: "Run from here", "data-role": "pick-from", onclick: function () { self.state.from = node.name; self.updatePicks(); self.writeHash(); } }),
+      h("button", { type: "button", text: "Run up to here", "data-role": "pick-to", onclick: function () { self.state.to = node.name; self.updatePicks(); self.writeHash(); } })
+    ]));
+    var code = node.code && this.snap.code[node.code];
+    if (code) {
+      panel.appendChild(h("h3", { text: "Source" }));
+      panel.appendChild(h("pre", { "data-role": "code", text: code }));
+    }
+  };
+
+  Viz.prototype.datasetDetails = function (dataset, panel) {
+    var self = this;
+    panel.appendChild(h("div", { class: "pv-kind", text: dataset.parameter ? "parameters" : "dataset" }));
+    var rows = [
+      ["Type", dataset.type], ["Path", dataset.path || "\u2013"], ["Layer", dataset.layer || "\u2013"],
+      ["Namespace", dataset.namespace || "\u2013"]
+    ];
+    if (dataset.pattern) rows.push(["Pattern", dataset.pattern]);
+    if (dataset.versioned) rows.push(["Versioned", "yes"]);
+    panel.appendChild(h("dl", {}, [].concat.apply([], rows.map(function (row) {
+      return [h("dt", { text: row[0] }), h("dd", { "data-field": row[0].toLowerCase(), text: row[1] })];
+    }))));
+    var id = dataset.id;
+    panel.appendChild(h("h3", { text: "Produced by" }));
+    panel.appendChild(h("ul", {}, (this.preds.get(id) || []).map(function (n) { return h("li", {}, [self.link(n, n.slice(5))]); })
+      .concat((this.preds.get(id) || []).length ? [] : [h("li", { text: "nothing: an input" })])));
+    panel.appendChild(h("h3", { text: "Used by" }));
+    panel.appendChild(h("ul", {}, (this.succs.get(id) || []).map(function (n) { return h("li", {}, [self.link(n, n.slice(5))]); })
+      .concat((this.succs.get(id) || []).length ? [] : [h("li", { text: "nothing: an output" })])));
+    panel.appendChild(h("h3", { text: "Preview" }));
+    var box = h("div", { class: "pv-preview", "data-role": "preview" });
+    panel.appendChild(box);
+    if (!dataset.declared && !dataset.parameter) {
+      box.appendChild(h("div", { class: "pv-hint", text: "Held in memory during a run: nothing to preview." }));
+    } else if (!this.options.previewUrl) {
+      box.appendChild(h("div", { class: "pv-hint", text: "Previews need the server: run `proj viz` in the project." }));
+    } else {
+      box.appendChild(h("button", { type: "button", text: "Show the first rows", "data-role": "load-preview", onclick: function () { self.preview(dataset.name, box); } }));
+    }
+  };
+
+  Viz.prototype.preview = function (name, box) {
+    box.textContent = "Loading\u2026";
+    var url = this.options.previewUrl + "?dataset=" + encodeURIComponent(name) + "&rows=10";
+    fetch(url, { cache: "no-store" }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      box.textContent = "";
+      var body = answer.body;
+      if (!answer.ok) { box.appendChild(h("div", { class: "pv-error", text: body.error || "No preview." })); return; }
+      if (body.kind === "table") {
+        var table = h("table", {}, [
+          h("thead", {}, [h("tr", {}, body.columns.map(function (c) { return h("th", { text: c }); }))]),
+          h("tbody", {}, body.rows.map(function (row) {
+            return h("tr", {}, row.map(function (cell) { return h("td", { text: cell === null ? "" : String(cell) }); }));
+          }))
+        ]);
+        box.appendChild(table);
+        box.appendChild(h("div", { class: "pv-hint", text: body.rows.length + " rows shown" + (body.total_rows !== null ? " of " + body.total_rows : "") }));
+      } else {
+        box.appendChild(h("pre", { text: body.text }));
+        if (body.truncated) box.appendChild(h("div", { class: "pv-hint", text: "(truncated)" }));
+      }
+    }).catch(function (error) {
+      box.textContent = "";
+      box.appendChild(h("div", { class: "pv-error", text: "No preview: " + error.message }));
+    });
+  };
+
+  Viz.prototype.commandLine = function () {
+    var st = this.state;
+    if (!st.from && !st.to) return "";
+    var words = ["proj", "run"];
+    if (st.pipeline && st.pipeline !== "__default__") words.push("--pipeline", st.pipeline);
+    if (st.from) words.push("--from-nodes", st.from);
+    if (st.to) words.push("--to-nodes", st.to);
+    return words.map(shellQuote).join(" ");
+  };
+
+  Viz.prototype.updateCommand = function () {
+    var line = this.commandLine();
+    this.command.hidden = !line;
+    this.commandText.textContent = line;
+  };
+
+  Viz.prototype.copyCommand = function () {
+    var line = this.commandLine();
+    var text = this.commandText;
+    function selectText() {
+      var range = document.createRange();
+      range.selectNodeContents(text);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(line).catch(selectText);
+    else selectText();
+  };
+})();

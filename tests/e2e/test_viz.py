@@ -1,0 +1,257 @@
+"""``proj viz`` end to end: the installed command serving the iris starter to headless
+Chromium, the static build opened from disk, ``%run_viz`` inside JupyterLab, and the
+server's logs free of credentials."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import PROJ, STARTER_NODES, Result
+from tests.viz.conftest import SECRETS, chromium, free_port, wait_for, write_shop
+
+__all__ = ["chromium"]  # the fixture, shared with tests/viz
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+def http_status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+class Process:
+    """A command started in the background, its output in files (never a full pipe)."""
+
+    def __init__(self, args: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None):
+        self.log = log
+        self._out = log.open("w")
+        full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
+        full_env.pop("PROJ_ENV", None)
+        self.popen = subprocess.Popen(
+            args, cwd=cwd, stdout=self._out, stderr=subprocess.STDOUT, env=full_env
+        )
+
+    def wait_until(self, condition: Callable[[], Any], timeout: float, what: str) -> Any:
+        def ready() -> Any:
+            if self.popen.poll() is not None:
+                pytest.fail(f"The process exited ({self.popen.returncode}):\n{self.output()}")
+            return condition()
+
+        return wait_for(ready, timeout, what)
+
+    def output(self) -> str:
+        if not self._out.closed:
+            self._out.flush()
+        return self.log.read_text()
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        if self.popen.poll() is None:
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=10)
+        self._out.close()
+        return self.popen.returncode
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def serve(project: Path, tmp_path: Path, *extra: str) -> tuple[Process, str]:
+    port = free_port()
+    process = Process(
+        [PROJ, "viz", "--no-browser", "--port", str(port), *extra], project, tmp_path / "viz.log"
+    )
+    url = f"http://127.0.0.1:{port}/"
+    process.wait_until(lambda: http_status(url + "api/snapshot") == 200, 60, "proj viz to serve")
+    return process, url
+
+
+def visible_names(page: Any, prefix: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f'.pv-vertex[data-id^="{prefix}:"]:not(.pv-gone)',
+        "els => els.filter(e => e.getBoundingClientRect().width > 0)"
+        ".map(e => e.querySelector('text').textContent)",
+    )
+
+
+def relayout(page: Any, action: Callable[[], Any]) -> None:
+    """Run ``action`` and wait until the page has laid out and drawn the graph again."""
+    count = (
+        "document.querySelector('.proj-viz').projViz.metrics.paints"
+        ".filter(p => p.phase === 'layout').length"
+    )
+    before = page.evaluate(count)
+    action()
+    page.wait_for_function(f"(n) => {count} > n", arg=before)
+
+
+def test_proj_viz_serves_the_graph_with_filters_and_run_status(
+    starter: Path, proj: Callable[..., Result], page: Any, tmp_path: Path
+) -> None:
+    assert proj("run", cwd=starter).returncode == 0
+    process, url = serve(starter, tmp_path)
+    try:
+        assert f"Serving the pipeline graph at {url}" in process.output()
+        page.goto(url)
+        page.wait_for_selector(".proj-viz[data-painted]")
+        assert sorted(visible_names(page, "node")) == sorted(STARTER_NODES)
+        datasets = visible_names(page, "dataset")
+        for name in ("iris", "iris_clean", "model", "metrics", "params:model_options"):
+            assert name in datasets
+
+        relayout(page, lambda: page.check('input[data-tag="preprocessing"]'))
+        assert sorted(visible_names(page, "node")) == ["clean_iris", "split_data"]
+        assert "t=preprocessing" in page.url
+        relayout(page, lambda: page.uncheck('input[data-tag="preprocessing"]'))
+        assert sorted(visible_names(page, "node")) == sorted(STARTER_NODES)
+
+        page.click('[data-id="node:train_model"]')
+        details = page.locator('[data-role="details"]')
+        assert details.locator('[data-role="details-name"]').inner_text() == "train_model"
+        inputs = details.locator('[data-role="inputs"] li').all_inner_texts()
+        assert inputs == ["X_train", "y_train", "params:model_options"]
+        assert details.locator('[data-role="run-status"]').inner_text() == "success"
+        assert details.locator('[data-role="run-duration"]').inner_text().endswith(("ms", "s"))
+        assert "def train_model(" in details.locator('[data-role="code"]').inner_text()
+        assert page.errors == []
+    finally:
+        code = process.stop(signal.SIGINT)
+    assert code == 0, process.output()
+    assert "Traceback" not in process.output()
+
+
+def test_the_static_build_works_from_a_file_url(
+    starter: Path, proj: Callable[..., Result], page: Any
+) -> None:
+    assert proj("run", cwd=starter).returncode == 0
+    result = proj("viz", "build", "--output", "site", cwd=starter)
+    assert result.returncode == 0, result.output
+    index = starter / "site" / "index.html"
+    page.goto(index.as_uri())
+    page.wait_for_selector(".proj-viz[data-painted]")
+    assert sorted(visible_names(page, "node")) == sorted(STARTER_NODES)
+    page.click('[data-id="node:predict"]')
+    assert page.locator('[data-role="inputs"] li').all_inner_texts() == ["model", "X_test"]
+    assert page.locator('[data-role="run-status"]').inner_text() == "success"
+    page.click('[data-id="dataset:iris"]')
+    assert "need the server" in page.locator('[data-role="preview"]').inner_text()
+    assert page.evaluate("document.querySelector('.proj-viz').projViz.engine.where()") == "worker"
+    assert page.errors == []
+
+
+def test_the_server_logs_no_credentials(tmp_path: Path) -> None:
+    shop = write_shop(tmp_path)
+    process, url = serve(shop, tmp_path, "--verbose")
+    try:
+        for path in (
+            "",
+            "api/snapshot",
+            "api/preview?dataset=remote_orders",
+            "api/preview?dataset=prices",
+            "api/preview?dataset=orders_raw",
+        ):
+            assert http_status(url + path) in (200, 500)
+    finally:
+        process.stop(signal.SIGINT)
+    log = process.output()
+    assert "GET /api/preview?dataset=remote_orders" in log  # --verbose logs requests
+    for secret in SECRETS:
+        assert secret not in log
+
+
+def test_run_viz_renders_inside_jupyterlab(
+    starter: Path, proj: Callable[..., Result], page: Any, tmp_path: Path
+) -> None:
+    import nbformat
+
+    assert proj("run", cwd=starter).returncode == 0
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_code_cell("%load_ext proj.ipython\n%run_viz")]
+    nbformat.write(notebook, str(starter / "viz.ipynb"))
+
+    env = {}
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        folder = tmp_path / name.lower()
+        folder.mkdir()
+        env[name] = str(folder)
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    token = secrets.token_hex(16)
+    port = free_port()
+    lab = Process(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--ServerApp.token={token}",
+            f"--ServerApp.root_dir={starter}",
+            "--LabApp.expose_app_in_browser=True",
+            "--allow-root",
+        ],
+        starter,
+        tmp_path / "lab.log",
+        env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        lab.wait_until(
+            lambda: http_status(f"{base}/api/status?token={token}") == 200, 90, "JupyterLab"
+        )
+        page.set_default_timeout(90_000)
+        page.goto(f"{base}/lab/tree/viz.ipynb?token={token}")
+        page.wait_for_function(
+            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+        )
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        output = page.locator(".jp-OutputArea-output .proj-viz[data-painted]")
+        output.wait_for()
+        names = page.eval_on_selector_all(
+            '.jp-OutputArea-output .proj-viz .pv-vertex[data-id^="node:"]',
+            "els => els.map(e => e.querySelector('text').textContent)",
+        )
+        assert sorted(names) == sorted(STARTER_NODES)
+        page.click('.jp-OutputArea-output [data-id="node:clean_iris"]')
+        assert page.locator(".jp-OutputArea-output [data-role='run-status']").inner_text() == (
+            "success"
+        )
+        assert page.errors == []
+    finally:
+        lab.stop(signal.SIGTERM)
