@@ -7,7 +7,7 @@ import json
 import typer
 
 from proj.cli.completion import complete_from_cache
-from proj.cli.options import split_names
+from proj.cli.options import EnvOption, split_names
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="List the datasets the pipelines use."
@@ -29,13 +29,7 @@ def list_datasets(
         "may be repeated.",
         autocompletion=complete_from_cache("pipelines"),
     ),
-    env: str | None = typer.Option(
-        None,
-        "--env",
-        "-e",
-        help="Configuration environment (default: PROJ_ENV or local).",
-        autocompletion=complete_from_cache("envs"),
-    ),
+    env: EnvOption = None,
     as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
 ) -> None:
     """List datasets with their type and the nodes reading and writing them.

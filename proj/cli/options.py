@@ -1,13 +1,26 @@
-"""Parsing helpers shared by commands: comma lists and ``key:value`` pairs."""
+"""What commands share: the ``--env`` option, comma lists and ``key:value`` pairs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from proj.cli.completion import complete_from_cache
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+EnvOption = Annotated[
+    str | None,
+    typer.Option(
+        "--env",
+        "-e",
+        help="Configuration environment (default: PROJ_ENV or local).",
+        autocompletion=complete_from_cache("envs"),
+    ),
+]
+"""The ``--env/-e`` option of every command that loads a project: ``env: EnvOption = None``."""
 
 
 def split_names(values: Iterable[str] | None) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from proj.cli.completion import complete_from_cache
-from proj.cli.options import parse_pairs, split_names
+from proj.cli.options import EnvOption, parse_pairs, split_names
 
 app = typer.Typer(add_completion=False)
 
@@ -69,13 +69,7 @@ def run(
         help=f"Run nodes in these namespaces. {_LIST}",
         autocompletion=complete_from_cache("namespaces"),
     ),
-    env: str | None = typer.Option(
-        None,
-        "--env",
-        "-e",
-        help="Configuration environment (default: PROJ_ENV or local).",
-        autocompletion=complete_from_cache("envs"),
-    ),
+    env: EnvOption = None,
     params: str | None = typer.Option(
         None, "--params", help="Override parameters: a=1,b.c=x (YAML-typed values)."
     ),

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import RunStoreError, UnknownNameError
+from proj.exceptions import RunStoreError
 from proj.framework.environment import (
     EnvironmentInfo,
     PluginInfo,
@@ -195,25 +195,6 @@ def list_pipelines(start: str | Path | None = None) -> list[PipelineSummary]:
     return [PipelineSummary.of(name, pipelines[name]) for name in _ordered_names(pipelines)]
 
 
-def _select(session: Session, pipelines: dict[str, Pipeline], names: Sequence[str]) -> Pipeline:
-    if not names:
-        from proj.pipeline import Pipeline
-
-        return Pipeline([])
-    unknown = [name for name in names if name not in pipelines]
-    if unknown:
-        raise UnknownNameError(
-            "pipeline",
-            unknown,
-            pipelines,
-            where=f"{session.metadata.package_name}.pipeline_registry",
-        )
-    selected = pipelines[names[0]]
-    for name in names[1:]:
-        selected = selected + pipelines[name]
-    return selected
-
-
 def describe_pipeline(name: str, start: str | Path | None = None) -> PipelineDescription:
     """One registered pipeline with its nodes in order (inputs, outputs, tags).
 
@@ -229,8 +210,8 @@ def describe_pipeline(name: str, start: str | Path | None = None) -> PipelineDes
         ProjectNotFoundError: ``start`` is in no project.
         ProjectError: The registry or settings cannot be loaded.
     """
-    session, pipelines = _registered(start)
-    pipeline = _select(session, pipelines, [name])
+    session = Session.create(start, record_runs=False)
+    pipeline = session.combine_pipelines([name])
     return PipelineDescription(
         summary=PipelineSummary.of(name, pipeline),
         nodes=[NodeSummary.of(node) for node in pipeline.nodes],
@@ -331,7 +312,7 @@ def list_catalog(
     session = Session.create(start, env=env, record_runs=False)
     registered = session.pipelines
     chosen = list(pipelines or [])
-    selected = _select(session, registered, chosen or _ordered_names(registered))
+    selected = session.combine_pipelines(chosen or _ordered_names(registered))
     context = session.load_context()
     catalog = context.catalog
     declared = {

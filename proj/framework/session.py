@@ -19,7 +19,7 @@ from proj.framework.registry import DEFAULT_PIPELINE, load_pipelines
 from proj.framework.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
 
     import pluggy
 
@@ -263,6 +263,34 @@ class Session:
         except OSError as exc:  # a read-only project still runs
             logger.debug("Cannot write the completion cache: %s", exc)
 
+    def combine_pipelines(self, names: Sequence[str]) -> Pipeline:
+        """The union of registered pipelines.
+
+        Args:
+            names: Registered pipeline names; none gives an empty pipeline.
+
+        Returns:
+            Their nodes, as one pipeline (``+``).
+
+        Raises:
+            UnknownNameError: A name is not registered (with the closest names).
+        """
+        pipelines = self.pipelines
+        unknown = [name for name in names if name not in pipelines]
+        if unknown:
+            raise UnknownNameError(
+                "pipeline",
+                unknown,
+                pipelines,
+                where=f"{self.metadata.package_name}.pipeline_registry",
+            )
+        from proj.pipeline import Pipeline
+
+        combined = Pipeline([])
+        for name in names:
+            combined = combined + pipelines[name]
+        return combined
+
     def select(self, request: RunRequest) -> Pipeline:
         """The pipeline slice a request describes: the union of the named pipelines,
         filtered.
@@ -277,19 +305,8 @@ class Session:
             UnknownNameError: A pipeline, node, tag, dataset or namespace is unknown.
             PipelineError: The filters leave no node to run.
         """
-        pipelines = self.pipelines
         names = request.pipeline_names or [DEFAULT_PIPELINE]
-        unknown = [name for name in names if name not in pipelines]
-        if unknown:
-            raise UnknownNameError(
-                "pipeline",
-                unknown,
-                pipelines,
-                where=f"{self.metadata.package_name}.pipeline_registry",
-            )
-        selected = pipelines[names[0]]
-        for name in names[1:]:
-            selected = selected + pipelines[name]
+        selected = self.combine_pipelines(names)
         filters = request.filters()
         if not selected.nodes:
             raise PipelineError(
