@@ -28,6 +28,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 for _name, (_module, _function) in SUBCOMMANDS.items():
     if importlib.util.find_spec(_module) is not None:
-        _callback = getattr(importlib.import_module(_module), _function, None)
+        _loaded = importlib.import_module(_module)
+        _callback = getattr(_loaded, _function, None)
         if _callback is not None:
-            app.command(name=_name)(_callback)
+            # A module may ask for Click settings per command (CONTEXT_SETTINGS), e.g. to
+            # pass unknown options such as --ServerApp.* through to Jupyter.
+            _settings = getattr(_loaded, "CONTEXT_SETTINGS", {}).get(_function)
+            app.command(name=_name, context_settings=_settings)(_callback)

@@ -164,8 +164,11 @@ def list_servers(
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
-    """List running Jupyter servers and their kernels: notebook, kernel, state, last
-    activity, connections and memory (for kernels on this machine)."""
+    """List running Jupyter servers and the kernels they run.
+
+    For each kernel: its notebook, kernel name, state, last activity, connections and
+    memory (for kernels on this machine).
+    """
     from proj.cli.output import setup_logging
     from proj.jupyter.deps import require
     from proj.jupyter.sessions import list_running

@@ -82,8 +82,11 @@ def list_kernels(
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
-    """List every Jupyter kernel spec; proj's show their project and interpreter, and
-    specs whose interpreter or project is gone are flagged."""
+    """List every Jupyter kernel spec, flagging those whose interpreter is gone.
+
+    proj's specs show their project and interpreter; a spec whose project folder is gone
+    is flagged too.
+    """
     from proj.cli.output import setup_logging
     from proj.jupyter.kernelspec import list_kernels as find_all
 

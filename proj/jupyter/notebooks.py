@@ -143,6 +143,53 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def _create(target: Path, text: str) -> None:
+    """Write ``text`` to a new file ``target`` atomically; never replace an existing one.
+
+    The text goes to a temporary file in the same folder, which is then hard-linked to
+    ``target``: the link fails if ``target`` exists (even one created a moment ago), and
+    nobody ever sees a half-written notebook. Where hard links are not supported the
+    name is claimed with an exclusive create and the full file then moved onto it.
+
+    Raises:
+        NotebookError: ``target`` exists, or the folder cannot be written.
+    """
+    import os
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise NotebookError(
+            f"Cannot write {target}: {exc}", hint="Check that its folder is writable."
+        ) from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private to the owner
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: claim the name, then fill it
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            os.replace(temporary, target)
+    except FileExistsError as exc:
+        raise NotebookError(
+            f"{target} already exists; proj never writes over a notebook.",
+            hint="Choose another name, or delete that file first.",
+        ) from exc
+    except OSError as exc:
+        raise NotebookError(
+            f"Cannot write {target}: {exc}", hint="Check that its folder is writable."
+        ) from exc
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
 def new_notebook(
     path: str | Path,
     metadata: ProjectMetadata,
@@ -231,13 +278,8 @@ def new_notebook(
     notebook.metadata["language_info"] = {"name": "python"}
     notebook.metadata["proj"] = {"template": chosen, **({"dataset": dataset} if dataset else {})}
     nbformat.validate(notebook)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with target.open("x", encoding="utf-8") as handle:
-            write: Any = nbformat.write  # untyped in nbformat
-            write(notebook, handle)
-    except FileExistsError as exc:
-        raise NotebookError(f"{target} already exists; proj never writes over a notebook.") from exc
+    writes: Any = nbformat.writes  # untyped in nbformat
+    _create(target, writes(notebook) + "\n")
     logger.info(
         "Wrote %s from template '%s'%s",
         target,

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.jupyter.fixtures import free_port, jupyter_dirs, wait_for
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("jupyter_lab")]
 
 KERNEL = "proj_iris_demo"
+TOKEN = "proj-e2e-token"
 
 
 @dataclass
@@ -65,7 +67,17 @@ def lab(starter_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     full_env.pop("PROJ_PROJECT_PATH", None)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [PROJ, "jupyter", "lab", "--no-browser", "--port", str(free_port())],
+            # The last two options are Jupyter's own: proj passes them through.
+            [
+                PROJ,
+                "jupyter",
+                "lab",
+                "--no-browser",
+                "--port",
+                str(free_port()),
+                f"--IdentityProvider.token={TOKEN}",
+                "--ServerApp.port_retries=0",
+            ],
             cwd=project,
             env=full_env,
             stdout=out,
@@ -104,6 +116,7 @@ def listed(lab: Lab) -> list[dict[str, Any]]:
 
 def test_server_runs_in_the_project_with_the_project_kernel_as_default(lab: Lab) -> None:
     assert lab.server.root_dir == lab.project.resolve()
+    assert lab.server.token == TOKEN  # a Jupyter option given to `proj jupyter lab`
     specs = request(lab.server, "GET", "api/kernelspecs")
     assert specs["default"] == KERNEL
     spec = specs["kernelspecs"][KERNEL]["spec"]
@@ -121,9 +134,18 @@ def test_list_shows_sessions_and_stop_unloads_them(lab: Lab) -> None:
     assert kernels[0]["path"] == "notebooks/rest.ipynb"
     assert kernels[0]["kernel_name"] == KERNEL
     assert kernels[0]["memory_bytes"] > 10_000_000
+    assert kernels[0]["connections"] == 0
+    assert kernels[0]["last_activity"]
     table = lab.proj("jupyter", "list")
-    assert "notebooks/rest.ipynb" in table.stdout
-    assert "MiB" in table.stdout
+    header = next(line for line in table.stdout.splitlines() if line.startswith("Notebook"))
+    columns = "Notebook Kernel Id State Last activity Conn. Memory"
+    assert header.split() == columns.split()
+    row = next(line for line in table.stdout.splitlines() if "notebooks/rest.ipynb" in line)
+    assert KERNEL in row
+    assert kernel_id[:8] in row
+    assert {"starting", "idle", "busy"} & set(row.split())
+    assert " ago " in row
+    assert row.rstrip().endswith("MiB")
 
     not_idle_yet = lab.proj("jupyter", "stop", "--project", "--idle-for", "600")
     assert "nothing stopped" in not_idle_yet.stdout
@@ -137,13 +159,22 @@ def test_list_shows_sessions_and_stop_unloads_them(lab: Lab) -> None:
     assert "No running kernel" in assert_clean_error(again)
 
 
-def test_stop_project_unloads_every_kernel_of_the_project(lab: Lab) -> None:
+def test_stop_idle_kernels_and_every_kernel_of_the_project(lab: Lab) -> None:
     first = start_session(lab, "notebooks/a.ipynb")
     second = start_session(lab, "notebooks/b.ipynb")
+    third = start_session(lab, "notebooks/c.ipynb")
+    # Kernels started through the REST API alone stay 'starting', which is not busy.
+    idle = lab.proj("jupyter", "stop", "notebooks/a.ipynb", "--idle-for", "0")
+    assert idle.returncode == 0, idle.output
+    assert idle.stdout.count("Stopped kernel") == 1
+    assert "notebooks/a.ipynb" in idle.stdout
+    assert first not in lab.kernel_ids()
+    assert {second, third} <= lab.kernel_ids()
+
     stopped = lab.proj("jupyter", "stop", "--project")
     assert stopped.returncode == 0, stopped.output
     assert stopped.stdout.count("Stopped kernel") == 2
-    assert not {first, second} & lab.kernel_ids()
+    assert not {second, third} & lab.kernel_ids()
 
 
 def browser_connected(lab: Lab) -> bool:
@@ -221,3 +252,26 @@ def test_new_notebook_runs_top_to_bottom_with_nbclient(
     texts = [o.get("data", {}).get("text/plain", "") for o in outputs]
     assert "(150, 5)" in texts
     assert any("sepal_length" in text and "missing" in text for text in texts)
+
+
+@pytest.mark.parametrize(("app", "package"), [("lab", "jupyterlab"), ("notebook", "notebook")])
+def test_missing_jupyter_package_names_the_extra(
+    starter: Path, tmp_path: Path, app: str, package: str
+) -> None:
+    """proj's own entry point, in an interpreter where the front end cannot be imported."""
+    env = {**os.environ, **jupyter_dirs(tmp_path / "jupyter"), "COLUMNS": "200", "NO_COLOR": "1"}
+    hide = f"import sys; sys.modules[{package!r}] = None"  # find_spec() then answers None
+    done = subprocess.run(
+        [sys.executable, "-c", f"{hide}; from proj.cli.main import main; main()", "jupyter", app],
+        cwd=starter,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"proj jupyter {app} needs '{package}'" in done.stderr
+    assert 'pip install "proj[jupyter]"' in done.stderr
+    assert not (Path(env["JUPYTER_DATA_DIR"]) / "kernels").exists()  # nothing was installed

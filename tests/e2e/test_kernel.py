@@ -120,6 +120,13 @@ def test_load_node_inserts_a_cell_in_a_kernel(kernel: Kernel) -> None:
     assert "cell below" in "".join(outputs)
 
 
+def test_node_names_complete_in_the_kernel(kernel: Kernel) -> None:
+    """Tab in a notebook: the front end's complete_request after ``%load_node``."""
+    reply = kernel.client.complete("%load_node tr", reply=True, timeout=60)
+    assert reply["content"]["status"] == "ok"
+    assert reply["content"]["matches"] == ["train_model"]
+
+
 def test_kernel_list_and_remove(starter: Path, jupyter_env: dict[str, str]) -> None:
     assert run_proj("kernel", "install", cwd=starter, env=jupyter_env).returncode == 0
     data = Path(jupyter_env["JUPYTER_DATA_DIR"])

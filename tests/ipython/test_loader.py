@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +206,26 @@ def test_reload_with_env_and_params(shell: Any, project: Path) -> None:
     assert run(shell, "context.env") == "prod"
     assert run(shell, 'catalog.load("params:split_options.test_fraction")') == 0.5
     assert run(shell, 'catalog.load("params:model_options.max_iterations")') == 7
+
+
+def test_reload_with_another_configuration_folder(
+    shell: Any, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other-conf"
+    shutil.copytree(project / "conf", other)
+    (other / "base/parameters.yml").write_text("split_options:\n  test_fraction: 0.4\n")
+    load(shell, project)
+    shell.run_line_magic("reload_project", f"--conf-source {other}")
+    assert run(shell, 'catalog.load("params:split_options.test_fraction")') == 0.4
+
+    capsys.readouterr()
+    run(
+        shell,
+        "from proj.ipython import reload_project\n"
+        f"reload_project(conf_source={str(tmp_path / 'nowhere')!r})",
+    )
+    assert "nowhere" in capsys.readouterr().err
+    assert isinstance(shell.user_ns["catalog"], Unavailable)
 
 
 def test_reload_project_function_takes_the_same_arguments(shell: Any, project: Path) -> None:

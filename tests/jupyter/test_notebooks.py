@@ -34,6 +34,9 @@ def test_explore_notebook_for_a_dataset(project: Path) -> None:
         assert piece in code, piece
     assert "{{" not in "".join(sources(path))
     assert notebook.cells[0].source.startswith("# iris\n")
+    # Written through a temporary file that is gone; readable like any file a person makes.
+    assert sorted(p.name for p in path.parent.iterdir() if "iris" in p.name) == ["iris.ipynb"]
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_default_template_without_dataset_is_blank(project: Path) -> None:

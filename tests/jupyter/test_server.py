@@ -12,7 +12,7 @@ import pytest
 from proj.exceptions import KernelError, MissingDependencyError
 from proj.framework import find_project
 from proj.jupyter.deps import require
-from proj.jupyter.server import server_command
+from proj.jupyter.server import App, server_command
 
 
 def test_lab_command_roots_the_server_in_the_project_with_its_kernel(project: Path) -> None:
@@ -54,10 +54,11 @@ def test_negative_idle_timeout_is_refused(project: Path) -> None:
         server_command("lab", find_project(project), kernel_name="k", idle_timeout=-1)
 
 
-def test_jupyter_accepts_every_option_proj_passes(project: Path) -> None:
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_jupyter_accepts_every_option_proj_passes(project: Path, app: App) -> None:
     """Jupyter itself parses the command (``--show-config`` stops before serving)."""
     command = server_command(
-        "lab", find_project(project), kernel_name="k", port=9, no_browser=True, idle_timeout=5
+        app, find_project(project), kernel_name="k", port=9, no_browser=True, idle_timeout=5
     )
     done = subprocess.run(
         [*command, "--show-config"], capture_output=True, text=True, timeout=120, check=False
