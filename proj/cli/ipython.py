@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from proj.cli.completion import complete_from_cache
+from proj.cli.options import EnvOption
 
 app = typer.Typer(add_completion=False)
 
@@ -15,13 +15,7 @@ app = typer.Typer(add_completion=False)
 )
 def ipython(
     ctx: typer.Context,
-    env: str | None = typer.Option(
-        None,
-        "--env",
-        "-e",
-        help="Configuration environment (default: PROJ_ENV or local).",
-        autocompletion=complete_from_cache("envs"),
-    ),
+    env: EnvOption = None,
 ) -> None:
     """Start IPython with catalog, context, pipelines and session defined.
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from proj.cli.completion import complete_from_cache
+from proj.cli.options import EnvOption
 
 if TYPE_CHECKING:
     from proj.jupyter.server import App
@@ -25,8 +26,6 @@ CONTEXT_SETTINGS: dict[str, dict[str, Any]] = {
     "notebook": {"allow_extra_args": True, "ignore_unknown_options": True},
     "lab": {"allow_extra_args": True, "ignore_unknown_options": True},
 }
-
-_ENV_HELP = "Configuration environment the kernel loads (default: PROJ_ENV or local)."
 
 
 def _launch(
@@ -55,24 +54,34 @@ def _launch(
     )
 
 
-def notebook(
-    ctx: typer.Context,
-    jupyter_args: list[str] | None = typer.Argument(
-        None, metavar="[JUPYTER ARGS]...", help="Passed to Jupyter unchanged."
-    ),
-    env: str | None = typer.Option(
-        None, "--env", "-e", help=_ENV_HELP, autocompletion=complete_from_cache("envs")
-    ),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port to listen on."),
-    no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser."),
-    idle_timeout: int | None = typer.Option(
-        None,
+JupyterArgs = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[JUPYTER ARGS]...", help="Passed to Jupyter unchanged."),
+]
+PortOption = Annotated[
+    int | None, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+]
+NoBrowserOption = Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")]
+IdleTimeoutOption = Annotated[
+    int | None,
+    typer.Option(
         "--idle-timeout",
         min=0,
         metavar="SECONDS",
         help="Shut down kernels idle this long, even with a tab open (0: never).",
     ),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", help="Show tracebacks on errors.")]
+
+
+def notebook(
+    ctx: typer.Context,
+    jupyter_args: JupyterArgs = None,
+    env: EnvOption = None,
+    port: PortOption = None,
+    no_browser: NoBrowserOption = False,
+    idle_timeout: IdleTimeoutOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Start Jupyter Notebook in the project, with the project kernel as the default.
 
@@ -83,22 +92,12 @@ def notebook(
 
 def lab(
     ctx: typer.Context,
-    jupyter_args: list[str] | None = typer.Argument(
-        None, metavar="[JUPYTER ARGS]...", help="Passed to Jupyter unchanged."
-    ),
-    env: str | None = typer.Option(
-        None, "--env", "-e", help=_ENV_HELP, autocompletion=complete_from_cache("envs")
-    ),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port to listen on."),
-    no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser."),
-    idle_timeout: int | None = typer.Option(
-        None,
-        "--idle-timeout",
-        min=0,
-        metavar="SECONDS",
-        help="Shut down kernels idle this long, even with a tab open (0: never).",
-    ),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
+    jupyter_args: JupyterArgs = None,
+    env: EnvOption = None,
+    port: PortOption = None,
+    no_browser: NoBrowserOption = False,
+    idle_timeout: IdleTimeoutOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Start JupyterLab in the project, with the project kernel as the default.
 
@@ -269,14 +268,8 @@ def new(
         help="explore, blank, or one of notebooks/templates/ "
         "(default: explore with --dataset, else blank).",
     ),
-    env: str | None = typer.Option(
-        None,
-        "--env",
-        "-e",
-        help="Configuration environment to look the dataset up in.",
-        autocompletion=complete_from_cache("envs"),
-    ),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
+    env: EnvOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Create a notebook from a template, selecting the project kernel; never overwrites."""
     from rich.markup import escape

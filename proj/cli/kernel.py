@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from proj.cli.completion import complete_from_cache
+from proj.cli.options import EnvOption
 
 if TYPE_CHECKING:
     from proj.jupyter.kernelspec import KernelSpecInfo
@@ -20,13 +20,7 @@ app = typer.Typer(
 
 @app.command(name="install")
 def install(
-    env: str | None = typer.Option(
-        None,
-        "--env",
-        "-e",
-        help="Configuration environment the kernel loads (default: PROJ_ENV or local).",
-        autocompletion=complete_from_cache("envs"),
-    ),
+    env: EnvOption = None,
     name: str | None = typer.Option(None, "--name", help="Kernel name (default: proj_<package>)."),
     display_name: str | None = typer.Option(
         None, "--display-name", help="Name shown in Jupyter (default: 'Proj (<package>)')."
