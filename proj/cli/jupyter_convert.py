@@ -37,8 +37,9 @@ def convert(
         "headings",
         "--split",
         metavar="headings|cells",
-        help="With --to-pipeline: one node per group of cells under a Markdown heading "
-        "(default) or one node per cell. Tags 'node:NAME' and 'skip' override.",
+        help="With --to-pipeline: one node per Markdown heading (the code cells under "
+        "it; cells before the first heading one node each) or one node per code cell. "
+        "Tags 'skip', 'node' and 'node:NAME' override.",
     ),
     force: bool = typer.Option(
         False, "--force", help="Overwrite files and catalog entries that were edited by hand."
@@ -50,9 +51,20 @@ def convert(
 ) -> None:
     """Convert notebook code into project code.
 
-    Cells tagged 'node' become src/<package>/nodes/<notebook>.py, with what they use.
+    Cells tagged 'node' become src/<package>/nodes/<notebook>.py, with the imports,
+    helper functions, classes and constants their functions use.
 
     With --to-pipeline NAME the whole notebook becomes src/<package>/pipelines/NAME.
+    Nodes: the code cells under a Markdown heading, up to the next heading, form one
+    node named after it; code cells before the first heading are one node each
+    (cell_<n>); --split cells gives one node per code cell. Cell tags override this:
+    'skip' leaves a cell out, 'node' starts a new node, 'node:NAME' starts the node
+    NAME, which the untagged cells after it join.
+
+    A node's inputs are the names it reads that earlier cells define
+    (catalog.load("x") reads the dataset x, params["a"] the parameter params:a);
+    its outputs are the names it defines or changes in place that later cells read.
+    Values nothing reads are saved through new entries in conf/base/catalog.yml.
     """
     from proj.cli.output import setup_logging
 

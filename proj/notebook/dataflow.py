@@ -20,10 +20,14 @@ that uses it, closing over that node's variables, which become its inputs.
 
 Each node's inputs are the data names it reads before binding them, in the version the
 latest earlier node produced; its outputs are the names it binds or changes in place
-(see :mod:`proj.notebook.statements`) that a later node reads, plus the final version
+(see :mod:`proj.notebook.events`; using a function whose body changes notebook data in
+place changes that data too) that a later node reads, plus the final version
 of each name nothing reads, which the pipeline persists (values read again in their own
 node after their last change, loop variables, ``with``/``except`` targets and names
-starting with ``_`` are not persisted).
+starting with ``_`` are not persisted). When a node changes in place a value that other
+nodes read in its earlier version, those readers pass it on unchanged, one to the next,
+so that the changing node runs after them whatever the runner
+(:meth:`Analyzer.order_changes`).
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ class Analyzer:
                             self.changed.add(event.name)
                         elif event.kind == "bind" and statement.kind == "other":
                             self.changed.add(event.name)
+                    self.changed.update(statement.deferred_changes)
         self.definitions: dict[str, list[Ref]] = {}
         self.data_names: set[str] = set()
         self._classify()
@@ -190,9 +195,48 @@ class Analyzer:
                 current[name] = version
                 flow.versions.append(version)
             flows.append(flow)
+        self.order_changes(flows)
         return Dataflow(
             flows, module_level, dropped, self.data_names, current, self.problems, self.warnings
         )
+
+    @staticmethod
+    def order_changes(flows: list[Flow]) -> None:
+        """Make the nodes that read a value run before the node that changes it in place.
+
+        In the notebook, cells that read ``model`` run before the cell calling
+        ``model.fit(...)``. In the pipeline they all read the same dataset, and the
+        runner may run them in any order; an object that the in-memory dataset does not
+        copy (a model, any instance of a class) would then be seen already changed. So
+        the readers are chained: each passes the value on unchanged as a new version,
+        which the next reader, and finally the changing node, take as input.
+
+        Args:
+            flows: Every group's dataflow, in order (changed in place).
+        """
+        for number, flow in enumerate(flows):
+            for item in flow.inputs:
+                version = item.version
+                if item.kind != "data" or version is None:
+                    continue
+                if version.name not in flow.changed_inputs:
+                    continue
+                readers = [group for group in version.consumers if group != number]
+                if not readers:
+                    continue
+                # Every other reader comes earlier: later groups read the new version.
+                version.consumers = [readers[0]]
+                previous = version
+                for position, reader in enumerate(readers):
+                    following = readers[position + 1] if position + 1 < len(readers) else number
+                    for earlier in flows[reader].inputs:
+                        if earlier.version is version:
+                            earlier.version = previous
+                    passed = Version(version.name, reader, temp=False, passed=True)
+                    passed.consumers.append(following)
+                    flows[reader].versions.append(passed)
+                    previous = passed
+                item.version = previous
 
     def _report(self, ref: Ref) -> None:
         """Problems found in a statement itself (exec, star imports, ``global``, ...)."""

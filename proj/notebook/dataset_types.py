@@ -30,7 +30,8 @@ _READERS = re.compile(r"read_(csv|parquet|excel|json|feather|table)")
 
 def last_values(flows: list[Flow]) -> dict[str, tuple[ast.expr | None, bool]]:
     """For each name, the expression last assigned to it by a plain ``name = ...`` (None
-    when something else bound it since), and whether it was changed in place afterwards.
+    when something else bound it since), and whether it was changed in place afterwards
+    (directly, or by using a function that changes it).
 
     Args:
         flows: Every group's dataflow, in order (one pass over their statements).
@@ -39,6 +40,7 @@ def last_values(flows: list[Flow]) -> dict[str, tuple[ast.expr | None, bool]]:
         Name -> ``(expression or None, changed in place)``.
     """
     values: dict[str, tuple[ast.expr | None, bool]] = {}
+    changers = _changers(flows)
     for flow in flows:
         for analysis in flow.group.cells:
             for statement in analysis.statements:
@@ -57,10 +59,24 @@ def last_values(flows: list[Flow]) -> dict[str, tuple[ast.expr | None, bool]]:
                         values[event.name] = (None, False)
                     elif event.kind == "mutate" and event.name in values:
                         values[event.name] = (values[event.name][0], True)
+                    elif event.kind == "read" and event.name in changers:
+                        for changed in changers[event.name] & values.keys():
+                            values[changed] = (values[changed][0], True)
                 if plain is not None:
                     assert isinstance(node, ast.Assign)
                     values[plain] = (node.value, False)
     return values
+
+
+def _changers(flows: list[Flow]) -> dict[str, set[str]]:
+    """Functions and classes -> the notebook names they change in place when used."""
+    changers: dict[str, set[str]] = {}
+    for flow in flows:
+        for analysis in flow.group.cells:
+            for statement in analysis.statements:
+                for name in statement.binds if statement.deferred_changes else ():
+                    changers.setdefault(name, set()).update(statement.deferred_changes)
+    return changers
 
 
 def evident_type(value: ast.expr | None, *, parquet: bool, mutated: bool) -> tuple[str, str]:

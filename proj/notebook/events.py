@@ -9,7 +9,9 @@ In-place changes recognised: assigning to a subscript or attribute of a name
 (``df["x"] = ...``, ``df.loc[m, "y"] = ...``, ``obj.attr = ...``), augmented assignment
 of those, ``del df["x"]``, any method call with ``inplace=True``, a method call on a
 name whose result is thrown away (``lst.append(x)``, ``model.fit(X, y)``, except the
-display and export methods in :data:`PURE_METHODS`), ``shuffle``/``heapq`` functions
+display and export methods in :data:`PURE_METHODS`), the methods in
+:data:`CHANGING_METHODS` even when their result is used (``x = lst.pop()``,
+``scaled = scaler.fit_transform(X)``), ``shuffle``/``heapq`` functions
 on their first argument, and the arguments of a function the notebook defines when it
 is called for its effect alone (``add_features(df)``: marked ``via``). A function whose
 result is used and that also changes its argument cannot be seen statically.
@@ -19,7 +21,11 @@ so that conversion can replace them: ``catalog.load("name")``,
 ``catalog.save("name", value)`` (as a statement) and ``params["a"]["b"]`` /
 ``params.get("a")`` / ``context.params[...]``; and the constructs that cannot be
 converted faithfully (``exec``, ``eval``, ``globals()``, ``locals()``, ``vars()``, star
-imports, ``get_ipython()``, IPython's output history ``_``/``Out``/``In``).
+imports, ``get_ipython()``, IPython's output history ``_``/``Out``/``In``); the calls
+among them are found inside functions, classes, lambdas and comprehensions too.
+
+A call changes what it changes after its callee and arguments are read, so a read of the
+argument later in the cell reads the changed version.
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ DISPLAY_METHODS = frozenset(
 PURE_METHODS = DISPLAY_METHODS | {"plot", "hist", "boxplot", "show", "savefig", "copy"}
 _MUTATE_FIRST_ARGUMENT = frozenset(
     {"shuffle", "heappush", "heappop", "heapify", "heappushpop", "heapreplace", "insort"}
+)
+#: Methods that change their object even when their result is used
+#: (``first = queue.pop(0)``, ``scaled = scaler.fit_transform(X)``).
+CHANGING_METHODS = frozenset(
+    {"pop", "popitem", "popleft", "setdefault", "fit", "fit_transform", "fit_predict"}
+    | {"partial_fit"}
 )
 _FORBIDDEN_CALLS = {
     "exec": "exec() runs code that static analysis cannot see",
@@ -178,6 +190,9 @@ class EventWalker:
     def __init__(self) -> None:
         self.events: list[Event] = []
         self.deferred = FreeNames()
+        #: Global names that functions (and methods) defined here change in place when
+        #: they run (``def log(m): messages.append(m)``), with the line of the change.
+        self.deferred_changes: dict[str, int] = {}
         self.kernel: list[KernelUse] = []
         self.problems: list[Problem] = []
         self._maybe = 0
@@ -297,7 +312,10 @@ class EventWalker:
             if expr is not None:
                 self.expr(expr)
         self._add("bind", node.name, node.lineno)
-        self.deferred.merge(scope_free_names(node, frozenset()))
+        free = scope_free_names(node, frozenset())
+        self.deferred.merge(free)
+        self._nested_problems(node)
+        self._changes_inside(node, free)
 
     _s_FunctionDef = _function
     _s_AsyncFunctionDef = _function
@@ -311,6 +329,22 @@ class EventWalker:
         self.deferred.merge(deferred)
         self.deferred.global_writes.update(immediate.global_writes)
         self._add("bind", node.name, node.lineno)
+        self._nested_problems(node)
+        for method in node.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._changes_inside(method, scope_free_names(method, frozenset()))
+
+    def _changes_inside(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, free: FreeNames
+    ) -> None:
+        """Record the global names a function's body changes in place when it runs."""
+        walker = EventWalker()
+        for statement in node.body:
+            walker.statement(statement)
+        found = {e.name: e.line for e in walker.events if e.kind == "mutate" and not e.via}
+        for name, line in [*found.items(), *walker.deferred_changes.items()]:
+            if name in free.reads:
+                self.deferred_changes.setdefault(name, line)
 
     def _s_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -414,20 +448,24 @@ class EventWalker:
                 if expr is not None:
                     self.expr(expr)
             self._scope(scope_free_names(node, frozenset()))
+            self._nested_problems(node)
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             self.expr(node.generators[0].iter)
             self._scope(scope_free_names(node, frozenset()))
+            self._nested_problems(node)
             return
         if self._kernel_pattern(node):
             return
-        if isinstance(node, ast.Call):
-            self._call(node)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.expr(child)
             elif isinstance(child, ast.keyword):
                 self.expr(child.value)
+        if isinstance(node, ast.Call):
+            # After the callee and the arguments are read: what the call changes, it
+            # changes last (a later read in the cell then reads the new version).
+            self._call(node)
 
     def _name(self, node: ast.Name) -> None:
         if not isinstance(node.ctx, ast.Load):
@@ -466,14 +504,27 @@ class EventWalker:
                 return True
         return False
 
+    def _forbidden(self, node: ast.Call) -> None:
+        """Record a call of ``exec``, ``globals``, ... (once per line and reason)."""
+        func = node.func
+        if not isinstance(func, ast.Name):
+            return
+        reason = _FORBIDDEN_CALLS.get(func.id)
+        if func.id == "vars" and not node.args:
+            reason = "vars() without an argument reads the notebook namespace directly"
+        if reason and Problem(node.lineno, reason) not in self.problems:
+            self.problems.append(Problem(node.lineno, reason))
+
+    def _nested_problems(self, node: ast.AST) -> None:
+        """The same constructs inside a function, class, lambda or comprehension: there
+        they would see the namespace of ``nodes.py`` or of a node, not the notebook's."""
+        for child in ast.walk(node):
+            if isinstance(child, ast.Call):
+                self._forbidden(child)
+
     def _call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, ast.Name):
-            reason = _FORBIDDEN_CALLS.get(func.id)
-            if func.id == "vars" and not node.args:
-                reason = "vars() without an argument reads the notebook namespace directly"
-            if reason:
-                self.problems.append(Problem(node.lineno, reason))
+        self._forbidden(node)
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name in _MUTATE_FIRST_ARGUMENT and node.args:
             root = root_name(node.args[0])
@@ -483,15 +534,10 @@ class EventWalker:
             k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in node.keywords
         )
-        if inplace and isinstance(func, ast.Attribute):
+        if isinstance(func, ast.Attribute) and (inplace or func.attr in CHANGING_METHODS):
             root = root_name(func.value)
             if root is not None:
-                # Recorded after the call's own reads: the receiver changes last.
-                self._pending_mutation(root, node.lineno)
-
-    def _pending_mutation(self, root: str, line: int) -> None:
-        self.events.append(Event("read", root, line, self._maybe > 0))
-        self.events.append(Event("mutate", root, line, self._maybe > 0))
+                self._add("mutate", root, node.lineno)
 
 
 def _pure(method: str) -> bool:

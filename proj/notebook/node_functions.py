@@ -7,7 +7,9 @@ lines kept, without the statements moved to module level or dropped (display-onl
 expressions, kernel set-up), with ``catalog.load("x")`` and ``params[...]`` replaced by
 their parameters and ``catalog.save("x", v)`` by an assignment to a returned variable;
 functions reading data defined by earlier groups are copied in first; the body ends by
-returning the outputs. Indentation never touches the inside of multi-line strings.
+returning the outputs (with a comment naming the values a node only passes on, see
+:meth:`proj.notebook.dataflow.Analyzer.order_changes`). Indentation never touches the
+inside of multi-line strings.
 """
 
 from __future__ import annotations
@@ -91,8 +93,14 @@ def node_function(
         pieces.append(("", None))
     returned = [*outputs, *(save_idents[dataset] for dataset in flow.saves)]
     pieces = _tidy(pieces)
+    passed = [v.name for v in flow.versions if v.passed and v.name in outputs]
     if returned:
-        pieces += [("", None), (f"return {', '.join(returned)}", None)]
+        pieces.append(("", None))
+        if passed:
+            them = "it" if len(passed) == 1 else "them"
+            note = f"# Returns {', '.join(passed)} unchanged: the node changing {them} in place"
+            pieces += [(note, None), ("# must run after this one.", None)]
+        pieces.append((f"return {', '.join(returned)}", None))
     indented = indent_code("\n".join(line for line, _ in pieces)).split("\n")
     params = ", ".join(item.ident for item in flow.inputs)
     doc = flow.group.describe().replace('"""', "'''").replace("\\", "\\\\")

@@ -44,6 +44,9 @@ class Version:
         used: Read by its own node after it was last written.
         consumers: Indices of the groups reading it.
         dataset: The dataset name inside the pipeline (set when rendering).
+        passed: The node only passes the value on unchanged, so that a later node that
+            changes it in place runs after this one (see
+            :meth:`proj.notebook.dataflow.Analyzer.order_changes`).
     """
 
     name: str
@@ -52,6 +55,7 @@ class Version:
     used: bool = False
     consumers: list[int] = field(default_factory=list)
     dataset: str = ""
+    passed: bool = False
 
 
 @dataclass
@@ -83,6 +87,8 @@ class Flow:
         inline: Functions/classes reading data, defined by earlier groups, to copy in.
         whole_params: Names (``params``/``parameters``) read as a whole dict.
         kernel_inputs: ``(kind, dataset)`` -> the input a kernel pattern became.
+        changed_inputs: Data inputs the group changes in place (``lst.append(x)``,
+            ``df["x"] = ...``) before binding them anew.
     """
 
     group: Group
@@ -92,6 +98,7 @@ class Flow:
     inline: list[Ref] = field(default_factory=list)
     whole_params: list[str] = field(default_factory=list)
     kernel_inputs: dict[tuple[str, str], Input] = field(default_factory=dict)
+    changed_inputs: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -5,7 +5,8 @@ For each top-level statement of the group (in order), each event of
 name the group has not (definitely) bound is an input in the version the latest earlier
 group produced; a bind or in-place change is a write; a read of a function that reads
 data pulls in the data it reads (and a copy of its definition when an earlier group
-defines it); kernel patterns become catalog or parameter inputs; anything that cannot
+defines it), and changes the data its body changes in place (``messages.append(m)``);
+kernel patterns become catalog or parameter inputs; anything that cannot
 be converted faithfully is recorded as a problem with its cell and line.
 """
 
@@ -13,12 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from proj.notebook.events import BUILTIN_NAMES, IPYTHON_HISTORY, KERNEL_NAMES, PARAMS_NAMES
+from proj.notebook.events import (
+    BUILTIN_NAMES,
+    IPYTHON_HISTORY,
+    KERNEL_NAMES,
+    PARAMS_NAMES,
+    Event,
+)
 from proj.notebook.records import Input
 
 if TYPE_CHECKING:
     from proj.notebook.dataflow import Analyzer
-    from proj.notebook.events import Event
     from proj.notebook.records import Flow, Ref, Version
 
 
@@ -73,6 +79,8 @@ class Replay:
         if kind in ("read", "mutate"):
             self.read(name, cell, event.line, pattern=event.pattern, mutate=kind == "mutate")
             if kind == "mutate" and name in self.owner.data_names:
+                if name in self.read_versions and name not in self.definite:
+                    self.flow.changed_inputs.add(name)
                 self.write(name, temp=False)
         elif kind == "bind":
             if name in self.owner.data_names:
@@ -179,11 +187,13 @@ class Replay:
         if inline and ref.key not in self.inlined:
             self.inlined.add(ref.key)
             self.flow.inline.append(ref)
+        changes = dict(ref.statement.deferred_changes)
         for name, inner in self.owner.data_reads(ref, self.position, set()):
             if inner is not None:
                 if inner.group < self.number and inner.key not in self.inlined:
                     self.inlined.add(inner.key)
                     self.flow.inline.append(inner)
+                changes.update(inner.statement.deferred_changes)
                 continue
             if name in KERNEL_NAMES:
                 self.owner.problem(
@@ -194,3 +204,8 @@ class Replay:
                 )
             else:
                 self.read(name, cell, line, pattern=False, mutate=False)
+        # Using a function that changes notebook data in place (its copy in this node
+        # closes over this node's variables) changes that data here.
+        for name in changes:
+            if name in self.owner.data_names:
+                self.event(Event("mutate", name, line), cell)

@@ -46,6 +46,8 @@ class Statement:
         binds: Names bound at notebook level, in order.
         events: Effects in evaluation order.
         deferred: Global names read later, when its functions or methods run.
+        deferred_changes: Global names its functions or methods change in place when
+            they run (``messages.append(m)`` in a function body).
         global_writes: Names its functions assign through ``global``.
         kernel: Recognised kernel patterns.
         problems: Constructs that cannot be converted faithfully.
@@ -59,6 +61,7 @@ class Statement:
     binds: tuple[str, ...] = ()
     events: list[Event] = field(default_factory=list)
     deferred: dict[str, int] = field(default_factory=dict)
+    deferred_changes: dict[str, int] = field(default_factory=dict)
     global_writes: dict[str, int] = field(default_factory=dict)
     kernel: list[KernelUse] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -125,6 +128,7 @@ def _analyze(node: ast.stmt) -> Statement:
         binds=tuple(dict.fromkeys(e.name for e in visitor.events if e.kind == "bind")),
         events=visitor.events,
         deferred=visitor.deferred.reads,
+        deferred_changes=visitor.deferred_changes,
         global_writes=visitor.deferred.global_writes,
         kernel=visitor.kernel,
         problems=visitor.problems,

@@ -186,19 +186,27 @@ def assert_same(expected: Any, actual: Any, where: str) -> None:
         assert actual == expected, where
 
 
+# Each notebook changes values of earlier sections in place, in every form the
+# converter recognises: method calls (model.fit, vocabulary.append, totals.update, a
+# notebook function called for its effect), subscript and attribute assignment
+# (evaluation["model"] = ..., model.label = ..., merged["amount_vat"] = ...) and
+# augmented assignment (issues += ..., evaluation["accuracy"] *= 100). In iris_model,
+# "Untrained model" reads the model before "Fit" changes it; the runner would run "fit"
+# first (ties go to the smaller name) unless the converted pipeline orders them.
 CASES = {
     # notebook: (variables persisted -> their catalog types, catalog.save variable -> dataset)
     "iris_model": (
         {
             "by_species": "pickle.PickleDataset",
             "matrix": "pickle.PickleDataset",
-            "evaluation": "json.JSONDataset",
+            "evaluation": "pickle.PickleDataset",
         },
         {"model": "centroid_model"},
     ),
     "text_stats": (
         {
             "vocabulary": "pickle.PickleDataset",
+            "counts": "pickle.PickleDataset",
             "report": "text.TextDataset",
             "headline": "text.TextDataset",
             "long_share": "pickle.PickleDataset",
@@ -207,8 +215,10 @@ CASES = {
     ),
     "sales_report": (
         {
+            "issues": "pickle.PickleDataset",
             "pivot": "pickle.PickleDataset",
             "by_quarter": "pickle.PickleDataset",
+            "totals": "pickle.PickleDataset",
             "top_stores": "pandas.ParquetDataset",
             "summary": "pickle.PickleDataset",
             "best_month": "text.TextDataset",

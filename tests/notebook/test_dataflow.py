@@ -174,3 +174,46 @@ def test_a_notebook_function_called_for_its_effect_makes_a_new_version() -> None
         (["rows@cell_1"], ["rows"]),
         (["rows@cell_3"], ["n"]),
     ]
+
+
+def test_readers_of_a_value_run_before_the_node_changing_it_in_place() -> None:
+    dataflow = _flow(
+        notebook(
+            "class Model:\n    state = 0\n    def fit(self):\n        self.state = 1",
+            "model = Model()\nitems = [1]",
+            "a = model.state",
+            "b = model.state\nn = len(items)",
+            "model.fit()",
+            "c = model.state",
+            "items = items + [2]",
+        )
+    )
+    assert dataflow.problems == []
+    # Each reader of the first model passes it on, so "model.fit()" runs after both;
+    # rebinding items (not a change in place) needs no such order.
+    assert _summary(dataflow) == [
+        ([], []),
+        ([], ["model", "items"]),
+        (["model@cell_2"], ["a", "model"]),
+        (["model@cell_3", "items@cell_2"], ["b", "n", "model"]),
+        (["model@cell_4"], ["model"]),
+        (["model@cell_5"], ["c"]),
+        (["items@cell_2"], ["items"]),
+    ]
+    passed = [(v.name, v.group) for flow in dataflow.flows for v in flow.versions if v.passed]
+    assert passed == [("model", 2), ("model", 3)]
+
+
+def test_a_method_that_changes_its_object_does_so_even_when_its_result_is_used() -> None:
+    dataflow = _flow(
+        notebook(
+            "class Scaler:\n    def fit_transform(self, x):\n        return x",
+            "scaler = Scaler()\nqueue = [3, 1]",
+            "scaled = scaler.fit_transform([1.0])\nfirst = queue.pop(0)",
+            "again = scaler.fit_transform(queue)",
+        )
+    )
+    assert _summary(dataflow)[2:] == [
+        (["scaler@cell_2", "queue@cell_2"], ["scaler", "scaled", "queue", "first"]),
+        (["scaler@cell_3", "queue@cell_3"], ["scaler", "again"]),
+    ]

@@ -33,6 +33,10 @@ def test_assignment_reads_the_value_before_binding() -> None:
         ("frame.sort_values('a', inplace=True)", "frame"),
         ("result = frame.dropna(inplace=True)", "frame"),
         ("rng.shuffle(deck)", "deck"),
+        ("first = items.pop(0)", "items"),
+        ("scaled = scaler.fit_transform(X)", "scaler"),
+        ("predicted = model.fit(X, y).predict(X)", "model"),
+        ("groups.setdefault(key, []).append(value)", "groups"),
     ],
 )
 def test_in_place_changes_are_mutations(source: str, mutated: str) -> None:
@@ -121,6 +125,10 @@ def test_kernel_patterns_are_recognised_with_spans() -> None:
         ("from os.path import *", "`from os.path import *` binds names"),
         ("shell = get_ipython()", "get_ipython() needs a running IPython shell"),
         ("last = _ + 1", "`_` is IPython's output history"),
+        ("def run(code): exec(code)", "exec() runs code"),
+        ("lookup = lambda name: globals()[name]", "globals() reads or changes"),
+        ("values = [eval(t) for t in texts]", "eval() runs code"),
+        ("class Names: found = vars()", "vars() without an argument"),
     ],
 )
 def test_unconvertible_constructs_are_problems_with_lines(source: str, message: str) -> None:
@@ -138,3 +146,38 @@ def test_functions_called_for_their_effect_may_change_their_arguments() -> None:
         ("mutate", "df", "add_features"),
         ("mutate", "weights", "add_features"),
     ]
+
+
+def test_a_call_changes_its_argument_after_reading_it() -> None:
+    # Otherwise the call's own read of the argument would count as a later read of the
+    # changed value, and the changed value would not be a node output.
+    assert _events("random.shuffle(deck)") == [
+        ("read", "random"),
+        ("read", "deck"),
+        ("mutate", "deck"),
+        ("mutate", "random"),
+    ]
+    assert _events("result = frame.dropna(inplace=True)") == [
+        ("read", "frame"),
+        ("mutate", "frame"),
+        ("bind", "result"),
+    ]
+
+
+def test_functions_that_change_notebook_variables_when_they_run() -> None:
+    analysis = analyze_cell(
+        cell(
+            "def log(message, local=[]):\n"
+            "    local.append(message)\n"
+            "    messages.append(message)\n"
+            "    counts[message] += 1\n"
+            "class Store:\n"
+            "    def put(self, item):\n"
+            "        self.items = [item]\n"
+            "        shelf.insert(0, item)\n"
+        )
+    )
+    log, store = analysis.statements
+    # Parameters and ``self`` are the function's own; only notebook names count.
+    assert log.deferred_changes == {"messages": 3, "counts": 4}
+    assert store.deferred_changes == {"shelf": 8}

@@ -14,6 +14,7 @@ review the diff.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,6 +77,41 @@ def test_pipeline_matches_golden(name: str) -> None:
         "", pipeline=name, notebook=f"{name}.ipynb", entries=result.catalog_entries
     )
     _check(catalog, GOLDEN / name / "catalog.yml")
+
+
+_CONVERT_ALL = """
+import hashlib, sys
+from pathlib import Path
+from proj.notebook import to_module, to_pipeline
+out = []
+for path in map(Path, sys.argv[1:]):
+    if path.parent.name == "roundtrip" or path.stem.startswith("pipeline_"):
+        result = to_pipeline(path, "again", notebook_name=path.name, parquet=True)
+        text = result.nodes_source + result.pipeline_source + repr(result.catalog_entries)
+    else:
+        text = to_module(path, name=path.name)
+    out.append(path.stem + " " + hashlib.sha256(text.encode("utf-8")).hexdigest())
+print("\\n".join(out))
+"""
+
+
+def test_every_conversion_gives_identical_bytes_in_another_process() -> None:
+    """Same bytes whatever the string-hash seed (set and dict order cannot leak out)."""
+    paths = [GOLDEN / f"{name}.ipynb" for name in [*MODULES, *PIPELINES]]
+    paths += sorted((GOLDEN / "roundtrip").glob("*.ipynb"))
+    outputs = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", _CONVERT_ALL, *map(str, paths)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert len(outputs[0].splitlines()) == len(paths)
+    assert outputs[0] == outputs[1]
 
 
 @pytest.mark.parametrize("name", PIPELINE_ERRORS)

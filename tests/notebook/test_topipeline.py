@@ -114,6 +114,52 @@ def test_round_trip_with_versions_inlined_functions_params_and_saves(tmp_path: P
     assert "i" not in result.persisted
 
 
+def test_in_place_changes_of_earlier_values_give_the_notebook_values(tmp_path: Path) -> None:
+    data = notebook(
+        md("# Start"),
+        "import heapq\nimport random\n\n\n"
+        "class Box:\n    def __init__(self):\n        self.items = []\n\n"
+        "    def add(self, item):\n        self.items.append(item)",
+        "box = Box()\nnames = ['b', 'a']\nconfig = {'size': 1}\ncount = 0\n"
+        "grid = {'row': [0, 0]}\ndeck = list(range(6))\nqueue = []\nmessages = []\n\n\n"
+        "def log(message):  # changes a notebook variable when called\n"
+        "    messages.append(message)",
+        # Reads the box before "Fill" changes it. Both nodes wait for the box only, and
+        # the runner prefers the smaller name ("fill") unless the conversion orders them.
+        md("## Look"),
+        "seen = len(box.items)",
+        md("## Fill"),
+        "box.add('x')  # a method call\nbox.label = 'filled'  # attribute assignment",
+        md("## Change"),
+        "names.append('c')\nnames.sort()\n"
+        "config.update(size=2)\nconfig['mode'] = 'fast'  # subscript assignment\n"
+        "count += 2  # augmented assignment\n"
+        "grid['row'][1] += 5\n"
+        "random.seed(0)\nrandom.shuffle(deck)\n"
+        "heapq.heappush(queue, 3)\nheapq.heappush(queue, 1)\nlog('changed')",
+        md("## Report"),
+        "summary = f'{seen} item(s), then {len(box.items)} ({box.label})'",
+    )
+    result = to_pipeline(data, "inplace", notebook_name="inplace.ipynb")
+    assert result.node_names == ["start", "look", "fill", "change", "report"]
+    expected = run_cells(data, {}, {})
+    actual = run_pipeline(result, tmp_path, {}, {})
+    assert result.persisted == {
+        "names": "inplace.names",
+        "config": "inplace.config",
+        "count": "inplace.count",
+        "grid": "inplace.grid",
+        "deck": "inplace.deck",
+        "queue": "inplace.queue",
+        "messages": "inplace.messages",
+        "summary": "inplace.summary",
+    }
+    for variable, dataset in result.persisted.items():
+        assert actual[dataset] == expected[variable], variable
+    assert actual["inplace.summary"] == "0 item(s), then 1 (filled)"
+    assert "# Returns box unchanged: the node changing it in place" in result.nodes_source
+
+
 def test_generated_nodes_read_like_the_notebook() -> None:
     data = notebook(
         SETUP,
