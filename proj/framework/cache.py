@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from proj.framework.files import write_text_atomic
 
 CACHE_FILE = Path(".proj") / "completion.json"
 
@@ -50,14 +51,7 @@ def write_cache(project_path: Path, names: dict[str, list[str]], *folders: Path)
     target = project_path / CACHE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = {"fingerprint": fingerprint(*folders), "names": names}
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".completion-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomic(target, json.dumps(payload), durable=False)
 
 
 def read_cache(project_path: Path, *folders: Path) -> dict[str, list[str]] | None:

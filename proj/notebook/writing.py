@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proj.exceptions import NotebookError
+from proj.framework.files import write_text_atomic
 from proj.notebook.source import generated_state
 
 if TYPE_CHECKING:
@@ -137,24 +137,8 @@ def write_atomic(path: Path, text: str) -> None:
         NotebookError: The file cannot be written (the target is left as it was).
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
+        write_text_atomic(path, text)
     except OSError as exc:
-        raise NotebookError(f"Cannot write {path}: {exc}", hint="Check the folder.") from exc
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(text.encode("utf-8"))
-            file.flush()
-            os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise NotebookError(f"Cannot write {path}: {exc}", hint="Check the folder.") from exc
 
 
