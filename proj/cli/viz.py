@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from proj.cli.completion import complete_from_cache
+from proj.cli.options import EnvOption
 
 app = typer.Typer(
     add_completion=False,
@@ -37,13 +38,6 @@ _PIPELINE = typer.Option(
     "-p",
     help="The pipeline to show first (default: __default__).",
     autocompletion=complete_from_cache("pipelines"),
-)
-_ENV = typer.Option(
-    None,
-    "--env",
-    "-e",
-    help="Configuration environment (default: PROJ_ENV or local).",
-    autocompletion=complete_from_cache("envs"),
 )
 _AUTORELOAD = typer.Option(
     False, "--autoreload", help="Rebuild the graph when files under src/ or conf/ change."
@@ -93,13 +87,24 @@ def viz(
     port: int = _PORT,
     no_browser: bool = _NO_BROWSER,
     pipeline: str | None = _PIPELINE,
-    env: str | None = _ENV,
+    env: EnvOption = None,
     autoreload: bool = _AUTORELOAD,
     verbose: bool = _VERBOSE_SERVER,
 ) -> None:
     """Serve the pipeline graph on http://127.0.0.1:4141 (see `proj viz run`)."""
     if ctx.invoked_subcommand is None:
         _serve(host, port, no_browser, pipeline, env, autoreload, verbose)
+        return
+    sources = {
+        param.opts[0]: ctx.get_parameter_source(param.name or "") for param in ctx.command.params
+    }
+    given = [opt for opt, source in sources.items() if source and source.name == "COMMANDLINE"]
+    if given:  # they would be ignored silently: say where options go
+        sub = ctx.invoked_subcommand
+        ctx.fail(
+            f"{', '.join(given)} must come after the subcommand: "
+            f"proj viz {sub} [OPTIONS] (see proj viz {sub} --help)."
+        )
 
 
 @app.command(name="run")
@@ -108,7 +113,7 @@ def run(
     port: int = _PORT,
     no_browser: bool = _NO_BROWSER,
     pipeline: str | None = _PIPELINE,
-    env: str | None = _ENV,
+    env: EnvOption = None,
     autoreload: bool = _AUTORELOAD,
     verbose: bool = _VERBOSE_SERVER,
 ) -> None:
@@ -126,17 +131,26 @@ def build(
         Path("build/viz"), "--output", "-o", help="Folder to write (created if missing)."
     ),
     pipeline: str | None = _PIPELINE,
-    env: str | None = _ENV,
+    env: EnvOption = None,
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace index.html and snapshot.json even if proj did not write them.",
+    ),
     verbose: bool = _VERBOSE,
 ) -> None:
-    """Write the graph as a static site (index.html) that works opened from disk."""
+    """Write the graph as a static site (index.html) that works opened from disk.
+
+    A rebuild replaces the files of an earlier build; files proj did not write are kept
+    unless --force.
+    """
     from proj.cli.output import console, setup_logging
     from proj.viz.page import build_site
     from proj.viz.snapshot import build_snapshot, load_session
 
     setup_logging(verbose=verbose)
     snapshot = build_snapshot(load_session(env=env), pipeline=pipeline)
-    index = build_site(snapshot, output)
+    index = build_site(snapshot, output, force=force)
     console().print(
         f"Wrote {len(snapshot['nodes'])} nodes and {len(snapshot['datasets'])} datasets to "
         f"{index} (open it in a browser)."
@@ -158,13 +172,20 @@ def export(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file instead of stdout."
     ),
-    env: str | None = _ENV,
+    env: EnvOption = None,
+    force: bool = typer.Option(
+        False, "--force", help="Replace the --output file even if proj did not write it."
+    ),
     verbose: bool = _VERBOSE,
 ) -> None:
-    """Print the graph as JSON (the page's snapshot), Mermaid or Graphviz DOT."""
+    """Print the graph as JSON (the page's snapshot), Mermaid or Graphviz DOT.
+
+    With --output the file is written atomically; it replaces an earlier export, but a
+    file proj did not write is kept unless --force.
+    """
     from proj.cli.output import console, setup_logging
-    from proj.exceptions import VizError
     from proj.viz.exporters import export as write
+    from proj.viz.files import write_output
     from proj.viz.snapshot import build_snapshot, load_session, restrict
 
     setup_logging(verbose=verbose, quiet=output is None)
@@ -175,11 +196,5 @@ def export(
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise VizError(
-            f"Cannot write {output}: {exc.strerror or exc}.", hint="Choose another --output."
-        ) from exc
+    write_output(output, text, force=force)
     console().print(f"Wrote the {fmt.value} graph to {output}.")

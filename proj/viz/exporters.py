@@ -6,7 +6,9 @@ https://mermaid.js.org/syntax/flowchart.html; DOT follows
 https://graphviz.org/doc/info/lang.html. In both, nodes are rounded boxes, datasets
 cylinders, parameters parallelograms, and namespaces become nested subgraphs
 (``cluster_`` subgraphs in DOT, which Graphviz draws as boxes). Nodes are coloured by
-their last-run status when the snapshot has one.
+their last-run status when the snapshot has one. Their second line is a comment naming
+the snapshot schema, by which ``proj viz export --output`` knows a file it may replace
+(:mod:`proj.viz.files`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import VizError
+from proj.viz.snapshot import SCHEMA
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -96,7 +99,10 @@ def to_mermaid(snapshot: dict[str, Any]) -> str:
         shape = f"[/{label}/]" if dataset["parameter"] else f"[({label})]"
         shapes[dataset["id"]] = f"d{index}{shape}"
     inside, outside = _members(snapshot)
-    lines = ["flowchart TD"]
+    lines = [
+        "flowchart TD",
+        f"%% Written by proj viz export ({SCHEMA}); the next export replaces it.",
+    ]
     counter = iter(range(1_000_000))
 
     def open_group(namespace: dict[str, Any], depth: int) -> list[str]:
@@ -153,6 +159,7 @@ def to_dot(snapshot: dict[str, Any]) -> str:
     inside, outside = _members(snapshot)
     lines = [
         "digraph pipelines {",
+        f"    // Written by proj viz export ({SCHEMA}); the next export replaces it.",
         "    rankdir=TB;",
         '    node [fontname="Helvetica", fontsize=11];',
     ]

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from proj.exceptions import VizError
+from proj.viz.files import write_output, written_by_proj
+from proj.viz.snapshot import SCHEMA
 
 #: The folder of the page's own files inside the package.
 _STATIC = "static"
@@ -67,9 +69,9 @@ def layout_source() -> str:
 
 
 def app_script() -> str:
-    """The page's own script: viz.js (state and view), draw.js (the SVG graph) and
-    panels.js (sidebar and details), in that order."""
-    return "\n".join(asset(name) for name in ("viz.js", "draw.js", "panels.js"))
+    """The page's own script: viz.js (state, URL, layout requests), view.js (the visible
+    graph), draw.js (the SVG graph) and panels.js (sidebar and details), in that order."""
+    return "\n".join(asset(name) for name in ("viz.js", "view.js", "draw.js", "panels.js"))
 
 
 def snapshot_json(snapshot: dict[str, Any]) -> str:
@@ -170,6 +172,7 @@ def render_page(
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="proj viz ({SCHEMA})">\n'
         f"<title>{_escape_html(title)}</title>\n"
         f"<style>{asset('viz.css')}</style>\n</head>\n<body>\n"
         f"{root}\n<script>{mount}</script>\n</body>\n</html>\n"
@@ -198,33 +201,44 @@ def notebook_html(snapshot: dict[str, Any], *, height: int = 640) -> str:
     return f"<style>{asset('viz.css')}</style>\n{root}\n<script>{mount}</script>\n"
 
 
-def build_site(snapshot: dict[str, Any], output: str | Path) -> Path:
+def build_site(snapshot: dict[str, Any], output: str | Path, *, force: bool = False) -> Path:
     """Write the static site: a page that works opened from disk (``file://``).
+
+    Both files are written atomically. A rebuild replaces the files an earlier build
+    wrote; a file of the same name that proj did not write is kept unless ``force``
+    (:func:`proj.viz.files.write_output`). Other files in the folder are left alone.
 
     Args:
         snapshot: The snapshot to show.
-        output: The folder to write; created if missing, files in it replaced.
+        output: The folder to write; created if missing.
+        force: Replace ``index.html`` and ``snapshot.json`` even if proj did not write them.
 
     Returns:
         The path of ``index.html``. The folder also gets ``snapshot.json`` (the same
         data, for other tools).
 
     Raises:
-        VizError: The folder cannot be written.
+        VizError: The folder cannot be written, or holds an ``index.html`` or
+            ``snapshot.json`` that proj did not write (without ``force``).
     """
     folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise VizError(
+            f"Cannot write the static site to {folder}: it is a file, not a folder.",
+            hint="Choose another folder with --output.",
+        )
+    index = folder / "index.html"
+    data = folder / "snapshot.json"
+    if not force:
+        for path in (index, data):
+            if path.is_file() and not written_by_proj(path):
+                raise VizError(
+                    f"Refusing to overwrite {path}: proj viz did not write it.",
+                    hint="Pass --force to replace it, or choose another folder with --output.",
+                )
     title = f"{snapshot.get('project', {}).get('name') or 'proj'} · proj viz"
     html, _ = render_page(snapshot, title=title)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        index = folder / "index.html"
-        index.write_text(html, encoding="utf-8")
-        (folder / "snapshot.json").write_text(
-            json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-    except OSError as exc:
-        raise VizError(
-            f"Cannot write the static site to {folder}: {exc.strerror or exc}.",
-            hint="Choose another folder with --output.",
-        ) from exc
+    text = json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n"
+    write_output(data, text, force=True)
+    write_output(index, html, force=True)
     return index

@@ -18,9 +18,10 @@ REDACTED = "***"
 # scheme://user[:password]@host  ->  scheme://host   (RFC 3986 section 3.2.1 user info)
 _USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#@\s]*)@")
 
-# ?token=...&password=... : the value of a query parameter whose name looks secret.
+# ?token=...&password=... : the value of a query parameter whose name looks secret; also
+# ``key=value`` words of a command line (``--params db.password=x,api_key=y``).
 _SECRET_QUERY = re.compile(
-    r"(?P<key>[?&;](?:[A-Za-z0-9_\-.]*?)"
+    r"(?P<key>(?:^|[?&;,=\s])(?:[A-Za-z0-9_\-.]*?)"
     r"(?:token|secret|password|passwd|pwd|key|sig|signature|credential|auth)"
     r"[A-Za-z0-9_\-.]*=)(?P<value>[^&;#\s\"']*)",
     re.IGNORECASE,
@@ -28,10 +29,11 @@ _SECRET_QUERY = re.compile(
 
 
 def redact_text(text: str) -> str:
-    """Remove credentials embedded in URLs anywhere inside ``text``.
+    """Remove credentials embedded in URLs (and in ``key=value`` words) inside ``text``.
 
     The user-info part of every URL (``user:password@``) is dropped, and the values of
-    query parameters whose names contain ``token``, ``secret``, ``password``, ``key``,
+    query parameters, and of ``key=value`` words such as a command line's ``--params
+    db.password=x``, whose names contain ``token``, ``secret``, ``password``, ``key``,
     ``sig``, ``credential`` or ``auth`` become ``***``.
 
     Args:

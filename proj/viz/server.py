@@ -26,6 +26,7 @@ import errno
 import hashlib
 import json
 import logging
+import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -172,8 +173,9 @@ class VizServer:
             VizError: The port is taken or the host cannot be bound.
         """
         self._content = self._build(reload=False)
+        server_class = _IPv6Server if ":" in self.host else ThreadingHTTPServer
         try:
-            httpd = ThreadingHTTPServer((self.host, self.port), _handler_for(self))
+            httpd = server_class((self.host, self.port), _handler_for(self))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise VizError(
@@ -252,7 +254,8 @@ class VizServer:
             return True
         if not header:
             return False
-        names = {self.host, "127.0.0.1", "localhost", "[::1]"}
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        names = {host.lower(), "127.0.0.1", "localhost", "[::1]"}
         allowed = names | {f"{name}:{self.port}" for name in names}
         return header.lower() in allowed
 
@@ -278,6 +281,12 @@ class VizServer:
             return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": redact_text(exc.message)}
         except ProjError as exc:
             return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": redact_text(exc.message)}
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    """The standard library's threading server on an IPv6 address (``--host ::1``)."""
+
+    address_family = socket.AF_INET6
 
 
 def _handler_for(server: VizServer) -> type[BaseHTTPRequestHandler]:

@@ -108,15 +108,50 @@ def test_two_picked_nodes_give_the_run_command(page: Any, shop_url: str) -> None
     )
     page.select_option('[data-role="pipeline"]', "regions")
     page.wait_for_function("() => !document.querySelector('[data-id=\"node:ingest\"]')")
-    assert page.inner_text('[data-role="command"]').startswith("proj run --pipeline regions")
+    # "ingest" is not in the pipeline "regions": the command leaves it out.
+    assert (
+        page.inner_text('[data-role="command"]')
+        == "proj run --pipeline regions --to-nodes region.eu.summarise"
+    )
     page.click('[data-id="node:report"]')
     page.click('[data-role="pick-to"]')
     assert page.inner_text('[data-role="command"]').endswith("--to-nodes report")
 
 
+def test_picked_nodes_run_in_order_and_unrelated_ones_are_flagged(page: Any, shop_url: str) -> None:
+    open_graph(page, shop_url)
+    page.click('[data-id="node:region.eu.summarise"]', modifiers=["Shift"])
+    page.click('[data-id="node:ingest"]', modifiers=["Shift"])  # picked downstream first
+    assert (
+        page.inner_text('[data-role="command"]')
+        == "proj run --from-nodes ingest --to-nodes region.eu.summarise"
+    )
+    assert page.inner_text('[data-role="command-note"]') == ""
+    assert "from=region.eu.summarise&to=ingest" in page.url
+    page.click('[data-id="node:region.eu.clean"]', modifiers=["Shift"])
+    page.click('[data-id="node:region.us.summarise"]', modifiers=["Shift"])
+    assert "no nodes" in page.inner_text('[data-role="command-note"]')
+
+
+def shape(page: Any, vertex_id: str) -> tuple[str, str, str]:
+    """(class, corner radius, fill) of a vertex's box."""
+    return page.eval_on_selector(
+        f'[data-id="{vertex_id}"]',
+        "g => { const r = g.querySelector('rect.pv-box');"
+        " return [g.getAttribute('class'), r.getAttribute('rx'), getComputedStyle(r).fill]; }",
+    )
+
+
 def test_parameters_can_be_hidden_and_the_pipeline_chosen(page: Any, shop_url: str) -> None:
     open_graph(page, shop_url)
     assert "dataset:params:ingest" in vertices(page)
+    node, dataset, parameter = (
+        shape(page, v) for v in ("node:ingest", "dataset:orders", "dataset:params:ingest")
+    )
+    assert (node[0], dataset[0]) == ("pv-vertex pv-node", "pv-vertex pv-dataset")
+    assert parameter[0] == "pv-vertex pv-dataset pv-param"
+    assert node[1] != dataset[1]  # boxes for nodes, rounded ends for datasets...
+    assert len({node[2], dataset[2], parameter[2]}) == 3  # ...and three fills
     repaint(page, lambda: page.uncheck('[data-role="params"]'))
     assert "dataset:params:ingest" not in vertices(page)
     assert "params=0" in page.url
@@ -161,3 +196,54 @@ def test_with_autoreload_the_open_page_redraws_after_an_edit(page: Any, shop: Pa
         registry.write_text(registry.read_text() + AUDIT_PATCH)
         page.wait_for_selector('[data-id="node:audit"]', timeout=30_000)
         assert page.inner_text('[data-role="details-name"]') == "report"  # the view is kept
+
+
+CHAIN_REGISTRY = """\
+from proj.pipeline import Pipeline, node
+
+
+def step(x):
+    return x
+
+
+def register_pipelines():
+    return {"__default__": Pipeline([
+        node(step, f"d{i}", f"d{i + 1}", name=f"n{i}", tags=["head"] if i < 60 else [])
+        for i in range(1300)
+    ])}
+"""
+
+
+def test_a_large_flat_pipeline_opens_in_groups_that_expand(page: Any, tmp_path: Path) -> None:
+    """1,300 nodes and 1,301 datasets outside any namespace: too many to draw at once, so
+    the page shows groups of 50 nodes in run order, each expanding like a namespace."""
+    project = tmp_path / "chain"
+    (project / "src" / "chain").mkdir(parents=True)
+    (project / "conf" / "base").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(
+        '[tool.proj]\npackage_name = "chain"\nproject_name = "Chain"\nsource_dir = "src"\n'
+    )
+    (project / "src" / "chain" / "__init__.py").write_text("")
+    (project / "src" / "chain" / "pipeline_registry.py").write_text(CHAIN_REGISTRY)
+    with VizServer(project, port=0) as server:
+        open_graph(page, server.url)
+        shown = vertices(page)
+        assert len(shown) == 26
+        assert all(v.startswith("ns:~") for v in shown)
+        assert page.text_content('[data-id="ns:~1"] text') == "\u229e nodes 1\u201350"
+        assert page.text_content('[data-id="ns:~26"] text') == "\u229e nodes 1251\u20131300"
+        repaint(page, lambda: page.click('[data-id="ns:~2"]'))
+        shown = vertices(page)
+        assert {f"node:n{i}" for i in range(50, 100)} <= set(shown)
+        assert "node:n49" not in shown and "ns:~1" in shown
+        assert "dataset:d75" in shown  # a dataset goes with the node that writes it
+        assert "ns=~2" in page.url
+        assert page.text_content('[data-collapse="~2"]') == "\u229f nodes 51\u2013100"
+        # Filtered down to few enough, the nodes are drawn without groups.
+        repaint(page, lambda: page.check('input[data-tag="head"]'))
+        shown = vertices(page)
+        assert sorted(v for v in shown if v.startswith("node:")) == sorted(
+            f"node:n{i}" for i in range(60)
+        )
+        assert not [v for v in shown if v.startswith("ns:")]
+    assert page.errors == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,12 +17,27 @@ from proj.exceptions import VizError
 from proj.viz.exporters import FORMATS, export, to_dot, to_mermaid
 from proj.viz.snapshot import restrict
 
+#: Golden exports of the iris starter after one full run (regenerate them with
+#: PROJ_UPDATE_GOLDEN=1, then review the diff).
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "viz"
+
 
 def test_json_round_trips(shop: Path, snapshot_of: Callable[..., dict[str, Any]]) -> None:
     snapshot = snapshot_of(shop)
     text = export(snapshot, "json")
     assert text.endswith("}\n")
     assert json.loads(text) == snapshot
+
+
+def test_the_iris_exports_match_the_golden_files(
+    ran_iris: Path, snapshot_of: Callable[..., dict[str, Any]]
+) -> None:
+    snapshot = snapshot_of(ran_iris)
+    for fmt, name in (("mermaid", "iris.mmd"), ("dot", "iris.dot")):
+        text = export(snapshot, fmt)
+        if os.environ.get("PROJ_UPDATE_GOLDEN"):
+            (GOLDEN / name).write_text(text)
+        assert text == (GOLDEN / name).read_text(), name
 
 
 def test_mermaid_has_every_node_dataset_edge_and_namespace(

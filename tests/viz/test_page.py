@@ -87,6 +87,19 @@ def test_the_vendored_layout_library_is_unchanged() -> None:
     )
 
 
+def test_no_static_file_refers_to_another_host() -> None:
+    """No CDN, font or script from elsewhere: the only absolute URL in the page's own
+    files and the vendored bundle is the SVG namespace name (never fetched)."""
+    folder = resources.files("proj.viz") / "static"
+    files = [f for f in folder.iterdir() if f.is_file()]
+    files += [f for f in (folder / "vendor").iterdir() if f.name.endswith(".js")]
+    assert {f.name for f in files} >= {"viz.js", "draw.js", "panels.js", "layout.js", "viz.css"}
+    for file in files:
+        urls = set(re.findall(r"(?:https?:)?//[\w.-]+\.\w+[^\s\"')]*", file.read_text()))
+        urls = {u for u in urls if not u.startswith("//#")}
+        assert urls <= {"http://www.w3.org/2000/svg"}, file.name
+
+
 def test_the_layout_source_carries_the_license_and_no_source_map() -> None:
     source = layout_source()
     assert source.startswith("/* @dagrejs/dagre 3.1.3")
@@ -152,6 +165,26 @@ def test_build_site_writes_a_page_with_the_snapshot_inline(tmp_path: Path) -> No
     assert "proj-viz-data" in page
     assert "<title>Demo · proj viz</title>" in page
     assert json.loads((index.parent / "snapshot.json").read_text()) == tiny_snapshot()
+
+
+def test_build_site_replaces_its_own_files_only(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    build_site(tiny_snapshot("first"), folder)
+    assert (
+        '<meta name="generator" content="proj viz (proj-viz/1)">'
+        in (folder / "index.html").read_text()
+    )
+    build_site(tiny_snapshot("second"), folder)  # a rebuild replaces both files
+    assert "second" in (folder / "index.html").read_text()
+    assert json.loads((folder / "snapshot.json").read_text()) == tiny_snapshot("second")
+    (folder / "snapshot.json").write_text('{"mine": true}\n')
+    with pytest.raises(VizError, match=r"Refusing to overwrite .*snapshot\.json") as caught:
+        build_site(tiny_snapshot("third"), folder)
+    assert "--force" in (caught.value.hint or "")
+    assert "second" in (folder / "index.html").read_text()  # nothing half-written
+    build_site(tiny_snapshot("third"), folder, force=True)
+    assert json.loads((folder / "snapshot.json").read_text()) == tiny_snapshot("third")
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "snapshot.json"]
 
 
 def test_build_site_reports_a_folder_it_cannot_write(tmp_path: Path) -> None:

@@ -23,6 +23,11 @@ from proj.viz.redact import redact_optional, redact_text
             "Failed to load s3://k:s@b/x.csv and s3://k2:s2@b/y.csv",
             "Failed to load s3://b/x.csv and s3://b/y.csv",
         ),
+        (  # a recorded command line
+            "proj run --params db.password=hunter2 --tags x",
+            "proj run --params db.password=*** --tags x",
+        ),
+        ("proj run --params=api_key=k1", "proj run --params=api_key=***"),
     ],
 )
 def test_credentials_in_urls_are_removed(text: str, expected: str) -> None:
@@ -36,6 +41,7 @@ def test_credentials_in_urls_are_removed(text: str, expected: str) -> None:
         "user@example.com wrote this",  # an e-mail address is not a URL
         "https://example.com/a.csv?format=csv&page=2",
         "params:model_options",
+        "proj run --params rows=3,ratio=0.2",
     ],
 )
 def test_text_without_secrets_is_unchanged(text: str) -> None:

@@ -203,3 +203,29 @@ def test_autoreload_rebuilds_the_snapshot_when_code_changes(
             30,
             "the snapshot to show the new node",
         )
+        catalog = shop / "conf" / "base" / "catalog.yml"
+        catalog.write_text(catalog.read_text().replace("layer: intermediate", "layer: primary"))
+
+        def orders_layer() -> Any:
+            datasets = get(server, "/api/snapshot").json()["datasets"]
+            return next(d["layer"] for d in datasets if d["name"] == "orders") == "primary"
+
+        wait_for(orders_layer, 30, "the snapshot to follow a change under conf/")
+
+
+def test_an_ipv6_loopback_host_is_served(shop: Path) -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with VizServer(shop, host="::1", port=0) as server:
+        assert server.url == f"http://[::1]:{server.port}/"
+        connection = http.client.HTTPConnection("::1", server.port, timeout=30)
+        try:
+            connection.request("GET", "/api/snapshot")  # Host: [::1]:<port>
+            answer = connection.getresponse()
+            assert answer.status == 200
+            assert json.loads(answer.read())["project"]["name"] == "Shop"
+        finally:
+            connection.close()

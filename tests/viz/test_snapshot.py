@@ -21,7 +21,7 @@ import pytest
 
 from proj.exceptions import NodeFailedError, UnknownNameError
 from proj.framework import Session
-from proj.runner import ThreadRunner
+from proj.runner import ParallelRunner, ThreadRunner
 from proj.viz.snapshot import SCHEMA, build_snapshot, load_session, namespace_tree, restrict
 from tests.viz.conftest import SECRETS
 
@@ -131,6 +131,20 @@ def test_a_partial_run_keeps_older_statuses_for_the_nodes_it_left_out(
         assert nodes[name]["last_run"]["latest"] is False
 
 
+def test_a_partial_run_in_processes_is_shown_too(
+    iris: Path, snapshot_of: Callable[..., Snapshot]
+) -> None:
+    Session.create(iris).run(tags="preprocessing", runner=ParallelRunner(max_workers=2))
+    snapshot = snapshot_of(iris)
+    assert (snapshot["run"]["runner"], snapshot["run"]["partial"]) == ("ParallelRunner", True)
+    nodes = by_name(snapshot["nodes"])
+    for name in ("clean_iris", "split_data"):
+        assert nodes[name]["last_run"]["status"] == "success"
+        assert nodes[name]["last_run"]["duration"] >= 0
+    for name in ("train_model", "predict", "report_accuracy"):
+        assert nodes[name]["last_run"] is None  # never run
+
+
 def test_a_failed_run_shows_the_failure_and_what_did_not_run(
     iris: Path, snapshot_of: Callable[..., Snapshot]
 ) -> None:
@@ -197,6 +211,17 @@ def test_credentials_never_reach_the_snapshot(
     assert datasets["remote_orders"]["path"] == "s3://shop-bucket/orders.csv"
     assert datasets["prices"]["path"] == "https://example.invalid/prices.csv?token=***&format=csv"
     assert "credentials" not in datasets["remote_orders"]
+
+
+def test_secrets_in_the_recorded_command_line_are_redacted(
+    iris: Path, snapshot_of: Callable[..., Snapshot]
+) -> None:
+    command = "proj run --params db.password=hunter2 --to-nodes clean_iris"
+    Session.create(iris, command=command).run(to_nodes="clean_iris")
+    snapshot = snapshot_of(iris)
+    assert snapshot["run"]["command"] == "proj run --params db.password=*** --to-nodes clean_iris"
+    assert snapshot["run"]["partial"] is True
+    assert "hunter2" not in json.dumps(snapshot)
 
 
 def test_the_default_pipeline_can_be_chosen_and_must_exist(

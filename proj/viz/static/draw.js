@@ -5,7 +5,7 @@
 
   var Viz = window.projViz.Viz;
   var u = window.projViz.util;
-  var SVGNS = u.SVGNS, esc = u.esc, lastPart = u.lastPart;
+  var SVGNS = u.SVGNS, esc = u.esc;
 
   /* Whether a route's end point lies on box `p` (centre x, y; size w, h). */
   function onBox(point, p) {
@@ -52,7 +52,7 @@
       if (!b) return;
       parts.push('<g class="pv-container" data-ns="' + esc(c.path) + '">' +
         '<rect x="' + b.x.toFixed(1) + '" y="' + b.y.toFixed(1) + '" width="' + b.w.toFixed(1) + '" height="' + b.h.toFixed(1) + '" rx="6"/>' +
-        '<text x="' + (b.x + 8).toFixed(1) + '" y="' + (b.y + 16).toFixed(1) + '" data-collapse="' + esc(c.path) + '">\u229f ' + esc(lastPart(c.path)) + '</text></g>');
+        '<text x="' + (b.x + 8).toFixed(1) + '" y="' + (b.y + 16).toFixed(1) + '" data-collapse="' + esc(c.path) + '">\u229f ' + esc(c.label) + '</text></g>');
     });
     parts.push('</g><g class="pv-edges">');
     var positions = layout.positions;
@@ -85,7 +85,7 @@
       var classes = "pv-vertex pv-" + v.kind;
       var extra = "";
       var textX = v.w / 2;
-      var name = v.kind === "group" ? v.path : v.item.name;
+      var name = v.kind === "group" ? v.title : v.item.name;
       if (v.kind === "dataset" && v.item.parameter) classes += " pv-param";
       if (v.kind === "node") {
         var run = v.item.data.last_run;

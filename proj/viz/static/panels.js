@@ -50,16 +50,21 @@
     });
 
     this.nsBoxes = new Map();
-    if (this.allNamespaces.length) {
+    var big = snap.nodes.length + snap.datasets.length > Viz.GROUP_ABOVE;
+    if (this.allNamespaces.length || big) {
       side.appendChild(h("h3", { text: "Namespaces" }));
       side.appendChild(h("div", { class: "pv-actions" }, [
         h("button", { type: "button", text: "Expand all", "data-role": "expand-all", onclick: function () {
-          self.state.expanded = new Set(self.allNamespaces); self.expandedTouched = true; self.changed("namespaces");
+          var all = self.allNamespaces.concat(Array.from(self.view ? self.view.groups.labels.keys() : []));
+          self.state.expanded = new Set(all); self.expandedTouched = true; self.changed("namespaces");
         } }),
         h("button", { type: "button", text: "Collapse all", "data-role": "collapse-all", onclick: function () {
           self.state.expanded = new Set(); self.expandedTouched = true; self.changed("namespaces");
         } })
       ]));
+      if (big) {
+        side.appendChild(h("div", { class: "pv-hint", text: "Where too many nodes sit in one namespace (or in none) to draw at once, they are shown in groups, in run order." }));
+      }
       var tree = (function build(list) {
         return h("div", {}, list.map(function (ns) {
           var box = h("input", { type: "checkbox", "data-ns": ns.path });
@@ -148,9 +153,10 @@
     var close = h("button", { type: "button", text: "Close", style: "float:right", onclick: function () { self.select(null); } });
     if (id.indexOf("ns:") === 0) {
       var path = id.slice(3);
+      var group = this.view && this.view.groups.titles.get(path);
       panel.appendChild(close);
-      panel.appendChild(h("h2", { text: path }));
-      panel.appendChild(h("div", { class: "pv-kind", text: "namespace (collapsed)" }));
+      panel.appendChild(h("h2", { text: group || path }));
+      panel.appendChild(h("div", { class: "pv-kind", text: group ? "group of nodes (collapsed)" : "namespace (collapsed)" }));
       panel.appendChild(h("div", { class: "pv-actions" }, [
         h("button", { type: "button", text: "Expand", onclick: function () { self.setExpanded(path, true); } })
       ]));
@@ -267,13 +273,39 @@
     });
   };
 
+  /* Whether node `b` is downstream of node `a` (through the datasets between them). */
+  Viz.prototype.downstream = function (a, b) {
+    var goal = "node:" + b, seen = new Set(["node:" + a]), stack = ["node:" + a];
+    while (stack.length) {
+      var next = this.succs.get(stack.pop()) || [];
+      for (var i = 0; i < next.length; i++) {
+        if (next[i] === goal) return true;
+        if (!seen.has(next[i])) { seen.add(next[i]); stack.push(next[i]); }
+      }
+    }
+    return false;
+  };
+
+  /* The picked nodes of the shown pipeline, upstream one first, and a note when no
+     path joins them (`proj run` would then find nothing to run). */
+  Viz.prototype.slice = function () {
+    var st = this.state, members = this.pipelineNodes.get(st.pipeline);
+    function shown(name) { return name && (!members || members.has(name)) ? name : null; }
+    var from = shown(st.from), to = shown(st.to), note = "";
+    if (from && to && from !== to && !this.downstream(from, to)) {
+      if (this.downstream(to, from)) { var first = to; to = from; from = first; }
+      else note = "Neither node is upstream of the other: this slice has no nodes.";
+    }
+    return { from: from, to: to, note: note };
+  };
+
   Viz.prototype.commandLine = function () {
-    var st = this.state;
-    if (!st.from && !st.to) return "";
+    var st = this.state, slice = this.slice();
+    if (!slice.from && !slice.to) return "";
     var words = ["proj", "run"];
     if (st.pipeline && st.pipeline !== "__default__") words.push("--pipeline", st.pipeline);
-    if (st.from) words.push("--from-nodes", st.from);
-    if (st.to) words.push("--to-nodes", st.to);
+    if (slice.from) words.push("--from-nodes", slice.from);
+    if (slice.to) words.push("--to-nodes", slice.to);
     return words.map(shellQuote).join(" ");
   };
 
@@ -281,6 +313,7 @@
     var line = this.commandLine();
     this.command.hidden = !line;
     this.commandText.textContent = line;
+    this.commandNote.textContent = line ? this.slice().note : "";
   };
 
   Viz.prototype.copyCommand = function () {

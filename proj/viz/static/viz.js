@@ -2,7 +2,8 @@
  *
  * One page for the three places it lives: served by `proj viz`, written by
  * `proj viz build` (opened from disk), and inline in a notebook output. This file,
- * draw.js (the SVG graph) and panels.js (sidebar, details) are inlined in that order;
+ * view.js (the visible graph), draw.js (the SVG graph) and panels.js (sidebar, details)
+ * are inlined in that order;
  * `window.projViz.mount(root, options)` then draws the snapshot found in `root` (a
  * <script type="application/json" class="proj-viz-data"> block) or fetched from
  * `options.snapshotUrl`. Layout is computed by layout.js + dagre, in a Web Worker made
@@ -266,8 +267,9 @@
     this.canvas.appendChild(this.notice);
     this.details = h("div", { class: "pv-details", "data-role": "details", hidden: true });
     this.commandText = h("code", { "data-role": "command" });
+    this.commandNote = h("span", { class: "pv-hint", "data-role": "command-note" });
     this.command = h("div", { class: "pv-command", hidden: true }, [
-      h("span", { text: "Run this slice:" }), this.commandText,
+      h("span", { text: "Run this slice:" }), this.commandText, this.commandNote,
       h("button", { type: "button", text: "Copy", onclick: function () { self.copyCommand(); } }),
       h("button", { type: "button", text: "Clear", onclick: function () {
         self.state.from = null; self.state.to = null; self.updatePicks(); self.writeHash();
@@ -390,107 +392,7 @@
     }
   };
 
-  /* ------------------------------------------------------------------ the visible graph */
-
-  Viz.prototype.computeView = function () {
-    var self = this, st = this.state, snap = this.snap;
-    var members = this.pipelineNodes.get(st.pipeline) || new Set(snap.nodes.map(function (n) { return n.name; }));
-    var visible = new Set();
-    var nodeCount = 0, datasetCount = 0;
-    snap.nodes.forEach(function (node) {
-      if (!members.has(node.name)) return;
-      if (st.tags.size && !node.tags.some(function (t) { return st.tags.has(t); })) return;
-      visible.add(node.id);
-      nodeCount++;
-      node.inputs.concat(node.outputs).forEach(function (name) {
-        var id = "dataset:" + name;
-        var item = self.items.get(id);
-        if (!item || visible.has(id) || (item.parameter && !st.params)) return;
-        visible.add(id);
-        datasetCount++;
-      });
-    });
-
-    var expanded = st.expanded;
-    function rep(item) {
-      if (!item.namespace) return item.id;
-      var parts = item.namespace.split(".");
-      for (var i = 1; i <= parts.length; i++) {
-        var path = parts.slice(0, i).join(".");
-        if (!expanded.has(path)) return "ns:" + path;
-      }
-      return item.id;
-    }
-
-    var vertices = new Map();
-    var repOf = new Map();
-    visible.forEach(function (id) {
-      var item = self.items.get(id);
-      var r = rep(item);
-      repOf.set(id, r);
-      var vertex = vertices.get(r);
-      if (!vertex) {
-        if (r === id) {
-          var label = short(item.name);
-          var isNode = item.kind === "node";
-          vertex = {
-            id: id, kind: item.kind, label: label, item: item, parent: item.namespace ? "box:" + item.namespace : "",
-            w: Math.ceil(textWidth(label)) + (isNode ? 34 : 24), h: isNode ? 30 : 24, members: []
-          };
-        } else {
-          var path = r.slice(3);
-          var parent = parentPath(path);
-          vertex = { id: r, kind: "group", path: path, label: "", parent: parent ? "box:" + parent : "", w: 0, h: 36, members: [] };
-        }
-        vertices.set(r, vertex);
-      }
-      vertex.members.push(id);
-    });
-    vertices.forEach(function (vertex) {
-      if (vertex.kind !== "group") return;
-      var nodes = vertex.members.filter(function (id) { return id.indexOf("node:") === 0; }).length;
-      vertex.label = short(lastPart(vertex.path)) + " (" + nodes + ")";
-      vertex.w = Math.ceil(textWidth(vertex.label)) + 40;
-    });
-
-    var containers = new Map();
-    vertices.forEach(function (vertex) {
-      var box = vertex.parent;
-      while (box && !containers.has(box)) {
-        var path = box.slice(4);
-        var parent = parentPath(path);
-        containers.set(box, { id: box, path: path, parent: parent ? "box:" + parent : "" });
-        box = parent ? "box:" + parent : "";
-      }
-    });
-
-    var edges = [], seen = new Set();
-    var vPreds = new Map(), vSuccs = new Map();
-    vertices.forEach(function (v, id) { vPreds.set(id, []); vSuccs.set(id, []); });
-    snap.edges.forEach(function (edge) {
-      if (!visible.has(edge.source) || !visible.has(edge.target)) return;
-      var a = repOf.get(edge.source), b = repOf.get(edge.target);
-      if (a === b) return;
-      var key = a + "\u0001" + b;
-      if (seen.has(key)) return;
-      seen.add(key);
-      edges.push([a, b]);
-      vSuccs.get(a).push(b);
-      vPreds.get(b).push(a);
-    });
-    /* The largest single graph dagre would get: the children of one container. */
-    var children = new Map();
-    function count(parent) { children.set(parent, (children.get(parent) || 0) + 1); }
-    vertices.forEach(function (v) { count(v.parent); });
-    containers.forEach(function (c) { count(c.parent); });
-    var largest = 0;
-    children.forEach(function (n) { largest = Math.max(largest, n); });
-    return {
-      largest: largest,
-      visible: visible, vertices: vertices, containers: containers, edges: edges,
-      repOf: repOf, preds: vPreds, succs: vSuccs, nodeCount: nodeCount, datasetCount: datasetCount
-    };
-  };
+  /* ------------------------------------------------------------------ drawing */
 
   Viz.prototype.refresh = function (reason) {
     var self = this;
@@ -592,7 +494,7 @@
       SVGNS: SVGNS, esc: esc, h: h, shellQuote: shellQuote, seconds: seconds, when: when,
       parentPath: parentPath, lastPart: lastPart, textWidth: textWidth, short: short
     },
-    /* Draw the graph in `root`; draw.js and panels.js must have been loaded too. */
+    /* Draw the graph in `root`; view.js, draw.js and panels.js must have been loaded too. */
     mount: function (root, options) {
       var app = new Viz(root, options);
       app.ready = app.start();
