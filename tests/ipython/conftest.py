@@ -30,6 +30,7 @@ def shell(isolated_jupyter: dict[str, str]) -> Iterator[Any]:
     ip = get_ipython()
     logger = logging.getLogger("proj")
     saved = (list(logger.handlers), logger.level, logger.propagate)
+    logger.handlers.clear()  # as in a fresh shell, where the extension installs its own
     cwd = os.getcwd()
     forget()
     for name in (*VARIABLES, "result"):

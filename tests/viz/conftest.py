@@ -3,7 +3,6 @@ a factory pattern, layers and credentials ("shop")."""
 
 from __future__ import annotations
 
-import logging
 import shutil
 import socket
 import textwrap
@@ -149,18 +148,6 @@ def write_shop(root: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     return project
-
-
-@pytest.fixture(autouse=True)
-def _restore_proj_logging() -> Iterator[None]:
-    """Undo the Rich handler that in-process ``proj viz`` commands install on the "proj"
-    logger (bound to CliRunner's streams), so later tests log where they expect."""
-    logger = logging.getLogger("proj")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
 
 
 @pytest.fixture(scope="session")
