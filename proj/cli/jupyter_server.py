@@ -230,6 +230,12 @@ def stop(
     from proj.jupyter.deps import require
     from proj.jupyter.sessions import list_running, select_kernels, stop_kernel
 
+    if target is None and idle_for is None and not project:
+        raise typer.BadParameter(
+            "say which kernels to stop: a KERNEL_ID or NOTEBOOK_PATH, --idle-for MINUTES, "
+            "or --project.",
+            param_hint="KERNEL_ID|NOTEBOOK_PATH",
+        )
     setup_logging(verbose=verbose, quiet=True)
     require("jupyter_core", feature="proj jupyter stop")
     kernel_name = None
