@@ -72,15 +72,6 @@ def _load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
-def _proj_core_available() -> bool:
-    try:
-        from proj.framework import find_pipelines  # noqa: F401
-        from proj.pipeline import Pipeline, node  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 # --------------------------------------------------------------------------- names
 
 
@@ -520,8 +511,6 @@ def test_empty_project_has_the_skeleton_without_the_iris_files(empty_project: Pa
 
 @pytest.mark.parametrize("starter", ["iris", "empty"])
 def test_generated_test_suite_passes(starter: str, tmp_path: Path) -> None:
-    if not _proj_core_available():
-        pytest.skip("proj.pipeline / proj.framework are not importable yet")
     project = create_project("Suite Check", output_dir=tmp_path, starter=starter)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
 

@@ -16,9 +16,6 @@ from proj.hooks import create_hook_manager, hook_impl
 from proj.io import DataCatalog
 from proj.pipeline import Pipeline, node
 from proj.runner import create_runner
-
-pytest.importorskip("distributed")
-
 from proj.runner.dask import DaskRunner
 
 
