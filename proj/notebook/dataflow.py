@@ -1,11 +1,18 @@
 """Dataflow between the nodes of a notebook: inputs, outputs and versions of names.
 
-Names bound at the top level of the converted cells fall into three kinds:
+Names bound at the top level of the converted cells fall into four kinds:
 
-* **Definitions** go to module level of ``nodes.py``: imports, functions, classes,
-  ``f = lambda ...`` and constants (bound once, by an assignment to UPPER_CASE names or
-  of a value that calls nothing, and never changed in place). A redefined function keeps
-  its last definition (with a warning when an earlier one was used).
+* **Definitions** go to module level of ``nodes.py``: imports at the top level of a
+  cell, optional imports (a ``try:`` of imports whose handlers catch ``ImportError``,
+  see :mod:`proj.notebook.statements`), functions, classes, ``f = lambda ...`` and
+  constants (bound once, by an assignment to UPPER_CASE names or of a value that calls
+  nothing, and never changed in place). A redefined function keeps its last definition
+  (with a warning when an earlier one was used).
+* **Imported in a block**: a name bound by any other import nested in a block
+  (``if fast: import ujson as json``, a ``try:`` that also computes something) is never
+  data: a module cannot be passed between nodes or saved. The node that imports it uses
+  it freely; a later node reading it is a problem reported at that cell and line, whose
+  fix is to move the import to the top level of a cell.
 * **Data** flows between nodes: every other name.
 * **Kernel names** (``catalog``, ``context``, ``session``, ``pipelines``) and
   ``params``/``parameters`` are provided by the pipeline: ``catalog.load("x")`` becomes
@@ -79,6 +86,8 @@ class Analyzer:
                     self.changed.update(statement.deferred_changes)
         self.definitions: dict[str, list[Ref]] = {}
         self.data_names: set[str] = set()
+        #: Names bound by an import nested in a block -> where (``"cell 4, line 2"``).
+        self.block_imported: dict[str, str] = {}
         self._classify()
         self.dependent: set[tuple[int, int]] = set()
         self._propagate()
@@ -100,16 +109,30 @@ class Analyzer:
             ):
                 self.definitions[name] = refs
             else:
+                imported = [r for r in refs if name in r.statement.block_imports]
                 if kinds & _DEFINITION_KINDS:
                     first = next(r for r in refs if r.statement.kind in _DEFINITION_KINDS)
                     other = next(r for r in refs if r.statement.kind not in _DEFINITION_KINDS)
-                    self.problem(
-                        other.analysis.cell.number,
-                        other.statement.node.lineno,
-                        f"'{name}' is both a definition ({first.where}) and a value "
-                        "computed here; give one of them another name",
-                    )
-                self.data_names.add(name)
+                    if name in other.statement.block_imports:
+                        self.problem(
+                            other.analysis.cell.number,
+                            other.statement.block_imports[name],
+                            f"'{name}' is imported inside a block here and also defined in "
+                            f"{first.where}; move the import to the top level of a cell",
+                        )
+                    else:
+                        self.problem(
+                            other.analysis.cell.number,
+                            other.statement.node.lineno,
+                            f"'{name}' is both a definition ({first.where}) and a value "
+                            "computed here; give one of them another name",
+                        )
+                if imported:
+                    cell = imported[0].analysis.cell.number
+                    line = imported[0].statement.block_imports[name]
+                    self.block_imported[name] = f"cell {cell}, line {line}"
+                else:
+                    self.data_names.add(name)
 
     def _reads(self, ref: Ref) -> dict[str, int]:
         statement = ref.statement
@@ -134,6 +157,7 @@ class Analyzer:
                     users.setdefault(name, []).append(ref)
                     if (
                         name in self.data_names
+                        or name in self.block_imported
                         or name in KERNEL_NAMES
                         or (name in PARAMS_NAMES and name not in self.definitions)
                     ):

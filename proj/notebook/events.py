@@ -26,6 +26,11 @@ among them are found inside functions, classes, lambdas and comprehensions too.
 
 A call changes what it changes after its callee and arguments are read, so a read of the
 argument later in the cell reads the changed version.
+
+Imports nested in a block (under ``if``/``for``/``while``/``try``/``with``/``match``, not
+inside a function or class) still bind notebook names; the walker lists them apart
+(:attr:`EventWalker.block_imports`), because a module bound that way must never flow
+between nodes as data (see :mod:`proj.notebook.dataflow`).
 """
 
 from __future__ import annotations
@@ -195,8 +200,11 @@ class EventWalker:
         self.deferred_changes: dict[str, int] = {}
         self.kernel: list[KernelUse] = []
         self.problems: list[Problem] = []
+        #: Names bound by an import nested in a block, with the line of that import.
+        self.block_imports: dict[str, int] = {}
         self._maybe = 0
         self._temp = 0
+        self._nested = 0
 
     def _add(self, kind: EventKind, name: str, line: int, *, pattern: bool = False) -> None:
         self.events.append(
@@ -218,8 +226,10 @@ class EventWalker:
 
     def _block(self, body: list[ast.stmt], *, maybe: bool = True) -> None:
         self._maybe += maybe
+        self._nested += 1
         for child in body:
             self.statement(child)
+        self._nested -= 1
         self._maybe -= maybe
 
     def _s_Assign(self, node: ast.Assign) -> None:
@@ -346,9 +356,14 @@ class EventWalker:
             if name in free.reads:
                 self.deferred_changes.setdefault(name, line)
 
+    def _imported(self, name: str, line: int) -> None:
+        self._add("bind", name, line)
+        if self._nested:
+            self.block_imports.setdefault(name, line)
+
     def _s_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self._add("bind", alias.asname or alias.name.split(".")[0], node.lineno)
+            self._imported(alias.asname or alias.name.split(".")[0], node.lineno)
 
     def _s_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
@@ -361,7 +376,7 @@ class EventWalker:
                     )
                 )
             else:
-                self._add("bind", alias.asname or alias.name, node.lineno)
+                self._imported(alias.asname or alias.name, node.lineno)
 
     def _s_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:

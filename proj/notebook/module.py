@@ -8,18 +8,26 @@ The rule, in full:
   never contribute code of their own.
 * **What comes along.** The names a root uses, when it is defined and when its body
   runs, are looked up among the top-level bindings of *all* code cells: imports,
-  functions, classes and constants (a *constant* is an assignment to UPPER_CASE names,
-  or of a value that calls nothing: literals, containers, operators, other names).
+  optional imports, functions, classes and constants (a *constant* is an assignment to
+  UPPER_CASE names, or of a value that calls nothing: literals, containers, operators,
+  other names). An *optional import* is a ``try:`` holding only imports whose handlers
+  catch ``ImportError``/``ModuleNotFoundError`` and only import, assign literals
+  (``plt = None``), ``pass`` or print/warn a message (the exact rule:
+  :mod:`proj.notebook.statements`); it comes along whole, like an import.
   What those use comes along too, recursively, each definition once.
 * **Redefinitions.** A name bound several times resolves to its last binding in a
   tagged cell, or else to its last binding anywhere: the last definition wins.
 * **Order.** ``from __future__`` imports, then the other imports in notebook order (one
-  ``from m import a, b`` line per module), then definitions so that each comes after
-  what it uses (depth-first from the roots in notebook order).
+  ``from m import a, b`` line per module), then the optional imports in notebook order
+  (after the imports their messages may use, before the definitions that may use
+  them), then definitions so that each comes after what it uses (depth-first from the
+  roots in notebook order).
 * **Refused.** A syntax error in a tagged cell; a definition that uses a notebook
   variable computed by ordinary code (``df = load()``), which cannot live in a
-  module; a name that may come from a star import. Names defined nowhere (not even as
-  built-ins) are warnings: the module imports, but the function would fail when called.
+  module, or a name imported inside a block (``if fast: import ujson as json``; move
+  the import to the top level of a cell); a name that may come from a star import.
+  Names defined nowhere (not even as built-ins) are warnings: the module imports, but
+  the function would fail when called.
 
 Text is copied from the cells (comments included), IPython syntax removed, and the
 result starts with the header of :mod:`proj.notebook.source`.
@@ -203,6 +211,7 @@ class _Builder:
                         self.last_tagged[bound] = item
         self.definitions: list[_Item] = []
         self.imports: dict[tuple[int, int], tuple[_Item, set[str]]] = {}
+        self.optional: dict[tuple[int, int], _Item] = {}
         self.errors: list[str] = []
 
     def resolve(self, name: str) -> _Item | None:
@@ -246,32 +255,30 @@ class _Builder:
             names.setdefault(name, line)
         found: dict[tuple[int, int], _Item] = {}
         number = item.analysis.cell.number
+        own = {event.name for event in statement.events if event.kind == "bind"}
         for name, line in names.items():
-            if name in statement.binds:
+            if name in own:
                 continue
             target = self.resolve(name)
             where = f"cell {number}, line {line}"
             if target is None:
-                if name in BUILTIN_NAMES:
-                    continue
-                if self.star_imports:
-                    cell, star_line = self.star_imports[-1]
-                    self.errors.append(
-                        f"{where}: '{name}' is not defined in any cell; it may come from "
-                        f"the star import in cell {cell}, line {star_line}, which cannot "
-                        "be resolved."
-                    )
-                else:
-                    self.result.warnings.append(
-                        f"{where}: '{name}' is not defined in any code cell (the function "
-                        "will fail when it reaches that line)."
-                    )
+                self._undefined(name, where)
                 continue
             kind = target.statement.kind
-            if kind == "import":
+            if target.statement.optional_import:
+                if target.position not in self.optional:
+                    self.optional[target.position] = target
+                    self._dependencies(target)  # the imports its fallback uses (warnings)
+            elif kind == "import":
                 self.imports.setdefault(target.position, (target, set()))[1].add(name)
             elif kind in _DEFINITION_KINDS or target.statement.is_constant:
                 found[target.position] = target
+            elif name in target.statement.block_imports:
+                origin = target.analysis.cell.number, target.statement.block_imports[name]
+                self.errors.append(
+                    f"{where}: '{name}' is imported inside a block in cell {origin[0]}, "
+                    f"line {origin[1]}; move the import to the top level of a cell."
+                )
             elif kind != "future":
                 origin = target.analysis.cell.number, target.statement.node.lineno
                 self.errors.append(
@@ -280,6 +287,22 @@ class _Builder:
                 )
         return [found[position] for position in sorted(found)]
 
+    def _undefined(self, name: str, where: str) -> None:
+        if name in BUILTIN_NAMES:
+            return
+        if self.star_imports:
+            cell, star_line = self.star_imports[-1]
+            self.errors.append(
+                f"{where}: '{name}' is not defined in any cell; it may come from "
+                f"the star import in cell {cell}, line {star_line}, which cannot "
+                "be resolved."
+            )
+        else:
+            self.result.warnings.append(
+                f"{where}: '{name}' is not defined in any code cell (the function "
+                "will fail when it reaches that line)."
+            )
+
     # ------------------------------------------------------------------ rendering
 
     def render(self) -> str:
@@ -287,7 +310,13 @@ class _Builder:
         lines = layout(
             f'"""Code from the cells tagged "node" in {name}."""',
             self._render_imports(),
-            [(item.analysis, item.statement) for item in self.definitions],
+            [
+                (item.analysis, item.statement)
+                for item in [
+                    *(self.optional[key] for key in sorted(self.optional)),
+                    *self.definitions,
+                ]
+            ],
         )
         body = "\n".join(line for line, _ in lines) + "\n"
         source = with_header(

@@ -6,8 +6,9 @@ name the group has not (definitely) bound is an input in the version the latest 
 group produced; a bind or in-place change is a write; a read of a function that reads
 data pulls in the data it reads (and a copy of its definition when an earlier group
 defines it), and changes the data its body changes in place (``messages.append(m)``);
-kernel patterns become catalog or parameter inputs; anything that cannot
-be converted faithfully is recorded as a problem with its cell and line.
+kernel patterns become catalog or parameter inputs; a name imported inside a block is
+usable only in the group that imports it; anything that cannot be converted faithfully
+is recorded as a problem with its cell and line.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Replay:
         self.definite: set[str] = set()
         self.maybe: set[str] = set()
         self.local_defs: set[str] = set()
+        self.local_imports: set[str] = set()
         self.writes: dict[str, bool] = {}
         self.used: dict[str, bool] = {}
         self.read_versions: set[str] = set()
@@ -88,19 +90,27 @@ class Replay:
                 (self.maybe if event.maybe else self.definite).add(name)
             elif name in self.owner.definitions:
                 self.local_defs.add(name)
-        elif name in self.owner.data_names:
+            elif name in self.owner.block_imported:
+                self.local_imports.add(name)
+        else:
+            self.delete(name, cell, event.line)
+
+    def delete(self, name: str, cell: int, line: int) -> None:
+        if name in self.owner.data_names:
             if name in self.definite:
                 self.definite.discard(name)
                 self.writes.pop(name, None)
             else:
                 self.owner.problem(
                     cell,
-                    event.line,
+                    line,
                     f"`del {name}` deletes a notebook variable that an earlier cell "
                     "defined; the pipeline frees data by itself, remove the line",
                 )
+        elif name in self.local_imports:
+            self.local_imports.discard(name)
         else:
-            self.owner.problem(cell, event.line, f"`del {name}` cannot be converted")
+            self.owner.problem(cell, line, f"`del {name}` cannot be converted")
 
     def write(self, name: str, *, temp: bool) -> None:
         self.writes[name] = self.writes.get(name, True) and temp
@@ -112,6 +122,15 @@ class Replay:
             self.read_data(name, cell, line)
         elif name in owner.definitions:
             self.definition(name, cell, line)
+        elif name in owner.block_imported:
+            if name not in self.local_imports:
+                owner.problem(
+                    cell,
+                    line,
+                    f"'{name}' is imported inside a block ({owner.block_imported[name]}), "
+                    "and a module cannot pass from one node to another; move the import "
+                    "to the top level of a cell",
+                )
         elif name in KERNEL_NAMES or name in PARAMS_NAMES:
             self.read_kernel(name, cell, line, pattern=pattern, mutate=mutate)
         elif name not in BUILTIN_NAMES and name not in IPYTHON_HISTORY:

@@ -8,6 +8,23 @@ it, and a few flags conversion needs (constant, kernel set-up, display only).
 
 A *constant* is an assignment to names only, of UPPER_CASE names or of a value that
 calls nothing (literals, containers, operators, other names).
+
+An *optional import* counts as an ``import``: a top-level ``try:`` whose body holds only
+imports, with no ``else``/``finally``, whose handlers all catch ``ImportError`` or
+``ModuleNotFoundError`` (alone or in a tuple) and only import, assign literal values to
+names (``plt = None``, ``HAS_PLOT = False``), ``pass``, or call ``print``/``warn``/
+``warnings.warn`` with arguments made of literals, built-in names and the handler's
+``as`` name::
+
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        plt = None
+        print("Install matplotlib to see the plots")
+
+It binds the names its imports and assignments bind (not the handler's ``as`` name),
+and conversion moves it whole to module level. Any other import nested in a block binds
+names listed in :attr:`Statement.block_imports`.
 """
 
 from __future__ import annotations
@@ -18,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from proj.notebook.events import (
+    BUILTIN_NAMES,
     DISPLAY_METHODS,
     KERNEL_NAMES,
     PARAMS_NAMES,
@@ -33,6 +51,8 @@ if TYPE_CHECKING:
     from proj.notebook.reading import Cell
 
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+#: What the handlers of an optional import catch.
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
 @dataclass
@@ -41,9 +61,12 @@ class Statement:
 
     Attributes:
         node: The statement.
-        kind: ``future``, ``import``, ``def``, ``class``, ``lambda`` (``f = lambda``),
-            ``assign`` (names only on the left) or ``other``.
+        kind: ``future``, ``import`` (also an optional import, see the module
+            docstring), ``def``, ``class``, ``lambda`` (``f = lambda``), ``assign``
+            (names only on the left) or ``other``.
         binds: Names bound at notebook level, in order.
+        block_imports: Names bound by an import nested in a block (other than an
+            optional import), with the line of that import.
         events: Effects in evaluation order.
         deferred: Global names read later, when its functions or methods run.
         deferred_changes: Global names its functions or methods change in place when
@@ -59,6 +82,7 @@ class Statement:
     node: ast.stmt
     kind: str
     binds: tuple[str, ...] = ()
+    block_imports: dict[str, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     deferred: dict[str, int] = field(default_factory=dict)
     deferred_changes: dict[str, int] = field(default_factory=dict)
@@ -68,6 +92,11 @@ class Statement:
     static: bool = False
     kernel_setup: bool = False
     display_only: bool = False
+
+    @property
+    def optional_import(self) -> bool:
+        """A ``try`` of imports with fallbacks (see the module docstring)."""
+        return self.kind == "import" and isinstance(self.node, ast.Try)
 
     @property
     def is_constant(self) -> bool:
@@ -122,10 +151,18 @@ def analyze_cell(cell: Cell) -> CellAnalysis:
 def _analyze(node: ast.stmt) -> Statement:
     visitor = EventWalker()
     visitor.statement(node)
+    optional = is_optional_import(node)
     statement = Statement(
         node=node,
-        kind=_kind(node),
-        binds=tuple(dict.fromkeys(e.name for e in visitor.events if e.kind == "bind")),
+        kind="import" if optional else _kind(node),
+        binds=tuple(
+            dict.fromkeys(
+                e.name
+                for e in visitor.events
+                if e.kind == "bind" and not (optional and e.temp)  # not `except E as exc`
+            )
+        ),
+        block_imports={} if optional else visitor.block_imports,
         events=visitor.events,
         deferred=visitor.deferred.reads,
         deferred_changes=visitor.deferred_changes,
@@ -160,6 +197,69 @@ def _kind(node: ast.stmt) -> str:
     if isinstance(node, ast.AnnAssign) and node.value is not None and node.simple:
         return "assign"
     return "other"
+
+
+def is_optional_import(node: ast.stmt) -> bool:
+    """Whether a top-level statement is an optional import (see the module docstring).
+
+    Args:
+        node: A top-level statement of a cell.
+
+    Returns:
+        True for a ``try`` of imports whose handlers only catch import errors and fall
+        back to other imports, literal values, ``pass`` or a printed or warned message.
+    """
+    if not isinstance(node, ast.Try) or node.orelse or node.finalbody:
+        return False
+    return all(_is_import(child) for child in node.body) and all(
+        _is_import_fallback(handler) for handler in node.handlers
+    )
+
+
+def _is_import(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Import):
+        return True
+    return (
+        isinstance(node, ast.ImportFrom)
+        and node.module != "__future__"
+        and all(alias.name != "*" for alias in node.names)
+    )
+
+
+def _is_import_fallback(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    if not types or not all(isinstance(t, ast.Name) and t.id in IMPORT_ERRORS for t in types):
+        return False
+    allowed = (BUILTIN_NAMES | {handler.name}) if handler.name else BUILTIN_NAMES
+    return all(_is_fallback(child, allowed) for child in handler.body)
+
+
+def _is_fallback(node: ast.stmt, allowed: frozenset[str] | set[str]) -> bool:
+    """``pass``, an import, ``name = <literal>`` or ``print``/``warn`` of literals."""
+    if isinstance(node, ast.Pass) or _is_import(node):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(_plain_target(t) for t in node.targets) and _reads_only(node.value, set())
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    call = node.value
+    func = call.func
+    reports = (isinstance(func, ast.Name) and func.id in ("print", "warn")) or (
+        isinstance(func, ast.Attribute)
+        and func.attr == "warn"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "warnings"
+    )
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    return reports and all(_reads_only(argument, allowed) for argument in arguments)
+
+
+def _reads_only(node: ast.expr, names: frozenset[str] | set[str]) -> bool:
+    """Calls nothing and reads no name outside ``names``."""
+    return _is_static(node) and all(
+        child.id in names for child in ast.walk(node) if isinstance(child, ast.Name)
+    )
 
 
 def _plain_target(target: ast.expr) -> bool:

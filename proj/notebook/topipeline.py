@@ -4,7 +4,9 @@
 their dataflow (:mod:`proj.notebook.dataflow`) and writes:
 
 * ``nodes.py``: the header (:mod:`proj.notebook.source`), the imports the code uses,
-  the module-level definitions in dependency order, then one function per node
+  then the optional imports it uses (each ``try:`` copied whole, once, in notebook
+  order: after the imports it may use, before the definitions that may use it), the
+  module-level definitions in dependency order, then one function per node
   (:mod:`proj.notebook.node_functions`);
 * ``pipeline.py``: ``create_pipeline()`` wrapping the nodes with
   :func:`proj.pipeline.pipeline` in the namespace ``NAME``, so that its datasets are
@@ -308,10 +310,11 @@ class _Writer:
 
     def _nodes_module(self, functions: dict[int, str]) -> Lines:
         title = self.notebook.name.replace('"""', "'''").replace("\\", "/")
+        imports, optional = self._imports()
         return layout(
             f'"""Nodes of the pipeline {self.name!r}, converted from {title}."""',
-            self._imports(),
-            [(ref.analysis, ref.statement) for ref in self._definitions()],
+            imports,
+            [(ref.analysis, ref.statement) for ref in [*optional, *self._definitions()]],
             [
                 node_function(
                     flow,
@@ -324,7 +327,9 @@ class _Writer:
             ],
         )
 
-    def _imports(self) -> Lines:
+    def _imports(self) -> tuple[Lines, list[Ref]]:
+        """The import lines, and the optional imports to copy, for the names the kept
+        code uses; a name imported several times keeps its last import."""
         wanted: dict[str, int] = {}
         kept = [
             (a, i)
@@ -333,6 +338,9 @@ class _Writer:
             for i in range(len(a.statements))
             if (a.cell.number, i) not in self.dataflow.dropped
         ]
+        # Also every module-level statement, even from a group that became no node (a
+        # cell of definitions or optional imports only): what they use is imported.
+        kept += [(ref.analysis, ref.index) for ref in self.dataflow.module_level]
         for analysis, index in kept:
             statement = analysis.statements[index]
             for event in statement.events:
@@ -346,6 +354,7 @@ class _Writer:
             if ref.statement.kind in ("import", "future"):
                 for name in ref.statement.binds:
                     last[name] = ref.key
+        optional: list[Ref] = []
         for ref in self.dataflow.module_level:
             statement = ref.statement
             if statement.kind == "future":
@@ -354,11 +363,13 @@ class _Writer:
                 )
             elif statement.kind == "import":
                 names = {n for n in statement.binds if n in wanted and last.get(n) == ref.key}
-                if names:
+                if names and statement.optional_import:
+                    optional.append(ref)
+                elif names:
                     entries.append(
                         (statement.node, (ref.analysis.cell.number, statement.node.lineno), names)
                     )
-        return render_imports(entries)
+        return render_imports(entries), optional
 
     def _definitions(self) -> list[Ref]:
         latest: dict[str, Ref] = {}

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import assert_clean_error, run_proj
+from tests.e2e.conftest import assert_clean_error, node_statuses, run_proj
 
 pytestmark = pytest.mark.e2e
 
@@ -526,3 +526,45 @@ def test_a_clash_with_another_pipeline_is_a_warning(starter: Path) -> None:
         result.stderr
     )
     assert "Dataset 'model' is produced by two nodes" in result.stderr
+
+
+def test_a_notebook_from_the_explore_template_becomes_a_pipeline_that_runs(
+    starter: Path,
+) -> None:
+    import importlib.util
+
+    import yaml
+
+    created = run_proj(
+        "jupyter", "new", "notebooks/explore.ipynb", "--dataset", "iris", cwd=starter
+    )
+    assert created.returncode == 0, created.output
+    command = ["jupyter", "convert", "notebooks/explore.ipynb", "--to-pipeline", "explore"]
+    converted = run_proj(*command, cwd=starter)
+    assert converted.returncode == 0, converted.output
+    # The template only looks at the data: nothing to persist, least of all a module.
+    assert "persists" not in converted.stdout
+    catalog = yaml.safe_load((starter / "conf" / "base" / "catalog.yml").read_text("utf-8"))
+    assert not [name for name in catalog if name.startswith("explore.")]
+    folder = starter / "src" / "iris_demo" / "pipelines" / "explore"
+    nodes = (folder / "nodes.py").read_text(encoding="utf-8")
+    # The optional import of matplotlib moved to module level, before the nodes.
+    assert nodes.count("import matplotlib.pyplot as plt") == 1
+    assert nodes.index("try:\n    import matplotlib.pyplot") < nodes.index("\ndef ")
+    assert "plt" not in (folder / "pipeline.py").read_text(encoding="utf-8")
+
+    ran = run_proj("run", "--pipeline", "explore", cwd=starter)
+    assert ran.returncode == 0, ran.output
+    assert node_statuses(starter) == {
+        "explore.iris_node": "success",
+        "explore.distributions": "success",
+        "explore.missing_values": "success",
+        "explore.summary_statistics": "success",
+    }
+    hint = "Install matplotlib to see the histograms" in ran.output
+    assert hint == (importlib.util.find_spec("matplotlib") is None)
+
+    again = run_proj(*command, cwd=starter)
+    assert again.returncode == 0, again.output
+    assert again.stdout.count("Unchanged") == 3
+    assert (folder / "nodes.py").read_text(encoding="utf-8") == nodes

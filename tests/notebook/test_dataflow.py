@@ -217,3 +217,58 @@ def test_a_method_that_changes_its_object_does_so_even_when_its_result_is_used()
         (["scaler@cell_2", "queue@cell_2"], ["scaler", "scaled", "queue", "first"]),
         (["scaler@cell_3", "queue@cell_3"], ["scaler", "again"]),
     ]
+
+
+def test_an_optional_import_moves_to_module_level_like_an_import() -> None:
+    dataflow = _flow(
+        notebook(
+            "frame = sorted([3, 1, 2])",
+            "try:\n    import matplotlib.pyplot as plt\nexcept ImportError:\n    plt = None\n"
+            "    print('Install matplotlib to see the plot')",
+            "if plt is not None:\n    plt.plot(frame)\n    plt.tight_layout()\nsize = len(frame)",
+        )
+    )
+    assert dataflow.problems == []
+    moved = [(ref.analysis.cell.number, ref.statement.kind) for ref in dataflow.module_level]
+    assert moved == [(2, "import")]
+    assert "plt" not in dataflow.data_names
+    # plt is neither an input nor an output, although the last cell calls its methods.
+    assert _summary(dataflow) == [([], ["frame"]), ([], []), (["frame@cell_1"], ["size"])]
+
+
+BLOCK_PROBLEM = (
+    "'statistics' is imported inside a block (cell 2, line 2), and a module cannot pass "
+    "from one node to another; move the import to the top level of a cell"
+)
+
+
+def test_a_name_imported_in_a_block_is_never_data_and_later_reads_are_problems() -> None:
+    dataflow = _flow(
+        notebook(
+            "values = sorted([3, 1, 2])",
+            "if len(values) > 2:\n    import statistics\n"
+            "    middle = statistics.median(values)\nelse:\n    middle = None\n"
+            "try:\n    import plotly\n    HAS_PLOTLY = True\nexcept ImportError:\n"
+            "    HAS_PLOTLY = False",
+            "spread = statistics.pstdev(values)",
+            "def mean_of(items):\n    return statistics.mean(items)",
+            "average = mean_of(values)\nplots = HAS_PLOTLY",
+        )
+    )
+    assert "statistics" not in dataflow.data_names
+    assert "plotly" not in dataflow.data_names
+    # The cell importing it uses it freely; it is no output of that node.
+    assert _summary(dataflow)[1] == (["values@cell_1"], ["middle", "HAS_PLOTLY"])
+    assert dataflow.problems == [(3, 1, BLOCK_PROBLEM), (5, 1, BLOCK_PROBLEM)]
+
+
+def test_a_block_import_of_a_name_imported_at_the_top_level_is_a_problem() -> None:
+    dataflow = _flow(notebook("import json\nfast = bool(1)", "if fast:\n    import ujson as json"))
+    assert dataflow.problems == [
+        (
+            2,
+            2,
+            "'json' is imported inside a block here and also defined in cell 1, line 1; "
+            "move the import to the top level of a cell",
+        )
+    ]

@@ -181,3 +181,27 @@ def test_functions_that_change_notebook_variables_when_they_run() -> None:
     # Parameters and ``self`` are the function's own; only notebook names count.
     assert log.deferred_changes == {"messages": 3, "counts": 4}
     assert store.deferred_changes == {"shelf": 8}
+
+
+def test_imports_nested_in_blocks_are_listed_apart() -> None:
+    analysis = analyze_cell(
+        cell(
+            "import os\n"
+            "if fast:\n    import ujson as json\nelse:\n    from json import dumps, loads\n"
+            "with lock:\n    import statistics\n"
+            "for name in names:\n    import importlib\n"
+            "def f():\n    import math\n    return math.pi\n"
+            "class C:\n    import re\n"
+        )
+    )
+    top, choice, block, loop, function, klass = analysis.statements
+    assert top.block_imports == {}
+    assert choice.block_imports == {"json": 3, "dumps": 5, "loads": 5}
+    assert block.block_imports == {"statistics": 7}
+    assert loop.block_imports == {"importlib": 9}
+    # Imports inside a function or class bind names of that scope, not notebook names.
+    assert function.block_imports == {} and "math" not in function.binds
+    assert klass.block_imports == {} and klass.binds == ("C",)
+    # They still bind the notebook name: surely in a `with` body, maybe under an `if`.
+    assert [(e.name, e.maybe) for e in block.events if e.kind == "bind"] == [("statistics", False)]
+    assert ("json", True) in [(e.name, e.maybe) for e in choice.events if e.kind == "bind"]

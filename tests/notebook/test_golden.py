@@ -29,7 +29,7 @@ UPDATE = os.environ.get("PROJ_UPDATE_GOLDEN") == "1"
 
 MODULES = ["helpers", "imports", "magics", "nbformat_v3", "non_ascii", "redefinitions"]
 MODULE_ERRORS = ["data_global", "r_kernel", "star_import", "syntax_error"]
-PIPELINES = ["pipeline_basic"]
+PIPELINES = ["pipeline_basic", "pipeline_optional_imports"]
 PIPELINE_ERRORS = ["pipeline_unconvertible"]
 NO_OUTPUT = ["untagged"]
 

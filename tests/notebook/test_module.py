@@ -112,3 +112,38 @@ def test_dependency_order_handles_cycles_and_deep_chains() -> None:
     )
     cycle = {1: [2], 2: [1]}
     assert dependency_order([1], lambda n: cycle[n], key=lambda n: n) == [2, 1]
+
+
+def test_optional_imports_come_along_whole_after_the_imports() -> None:
+    fallback = (
+        "try:\n    import proj_no_such_package as fancy\nexcept ModuleNotFoundError:\n"
+        "    fancy = None\n    warnings.warn('no fancy output', stacklevel=1)"
+    )
+    data = notebook(
+        "import warnings",
+        fallback,
+        code("STYLE = 'fancy' if fancy else 'plain'\n\n\ndef style():\n    return STYLE", "node"),
+        fallback,  # the same again, later: written once
+    )
+    body = _body(to_module(data))
+    assert body == (
+        f"import warnings\n\n\n{fallback}\n\nSTYLE = 'fancy' if fancy else 'plain'\n\n\n"
+        "def style():\n    return STYLE\n"
+    )
+    namespace: dict[str, object] = {}
+    with pytest.warns(UserWarning, match="no fancy output"):
+        exec(body, namespace)
+    assert namespace["style"]() == "plain"  # type: ignore[operator]
+
+
+def test_functions_using_a_name_imported_in_a_block_are_refused() -> None:
+    data = notebook(
+        "if fast:\n    import ujson as json\nelse:\n    import json",
+        code("def dump(value):\n    return json.dumps(value)", "node"),
+    )
+    with pytest.raises(NotebookError) as caught:
+        to_module(data, name="j.ipynb")
+    assert str(caught.value).splitlines()[1] == (
+        "  cell 2, line 2: 'json' is imported inside a block in cell 1, line 2; move the "
+        "import to the top level of a cell."
+    )

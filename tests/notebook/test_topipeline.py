@@ -240,3 +240,88 @@ def test_saving_one_dataset_twice_or_loading_it_before_it_is_saved_is_refused() 
 def test_pipeline_names_must_be_lower_case_identifiers(name: str) -> None:
     with pytest.raises(NotebookError, match="cannot name a pipeline"):
         check_pipeline_name(name)
+
+
+MISSING = (
+    "try:\n    import proj_no_such_package as fancy\nexcept ImportError:\n    fancy = None\n"
+    "    print('Fancy plots need proj_no_such_package')"
+)
+
+
+def test_optional_imports_move_to_module_level_once_and_the_pipeline_runs(
+    tmp_path: Path,
+) -> None:
+    data = notebook(
+        SETUP,
+        md("# Load"),
+        'frame = catalog.load("raw")',
+        MISSING,
+        "import warnings",
+        "try:\n    from statistics import fmean as mean\n"
+        "except (ImportError, ModuleNotFoundError) as exc:\n    from statistics import mean\n"
+        "    warnings.warn(f'no fmean: {exc}', stacklevel=1)",
+        md("## Summarise"),
+        "if len(frame) > 1:\n    import statistics\n    middle = statistics.median(frame)\n"
+        "else:\n    middle = None\naverage = mean(frame)",
+        md("## Plot"),
+        MISSING,  # the same optional import again: it is written once
+        # A constant, so at module level too: after the optional import it reads.
+        "KIND = 'chart' if fancy is not None else 'table'\nshown = f'{KIND} of {len(frame)}'",
+    )
+    result = to_pipeline(data, "optional", notebook_name="optional.ipynb")
+    assert result.node_names == ["load", "summarise", "plot"]
+    assert result.persisted == {
+        "middle": "optional.middle",
+        "average": "optional.average",
+        "shown": "optional.shown",
+    }
+    body = result.nodes_source.split('"""\n', 1)[1]
+    # Plain imports, then the optional imports in notebook order, then the nodes.
+    assert body.startswith(
+        "\nimport warnings\n\n\n"
+        "try:\n    from statistics import fmean as mean\n"
+        "except (ImportError, ModuleNotFoundError) as exc:\n    from statistics import mean\n"
+        "    warnings.warn(f'no fmean: {exc}', stacklevel=1)\n\n"
+        f"{MISSING}\n\nKIND = 'chart' if fancy is not None else 'table'\n\n\n"
+        "def load(raw):\n"
+    )
+    assert result.nodes_source.count("import proj_no_such_package") == 1
+    # The node importing inside a block keeps the import; nothing returns a module.
+    assert "        import statistics\n" in body
+    assert "return middle, average\n" in body
+    assert "fancy" not in result.pipeline_source
+    assert "KIND" not in result.pipeline_source
+    inputs = {"raw": [4.0, 1.0, 2.0]}
+    expected = run_cells(data, inputs, {})
+    actual = run_pipeline(result, tmp_path, inputs, {})
+    for variable, dataset in result.persisted.items():
+        assert actual[dataset] == expected[variable], variable
+    assert actual["optional.shown"] == "table of 3"
+    again = to_pipeline(data, "optional", notebook_name="optional.ipynb")
+    assert again.nodes_source == result.nodes_source
+
+
+def test_a_later_node_reading_a_name_imported_in_a_block_is_refused() -> None:
+    data = notebook(
+        md("# Plot"),
+        "try:\n    import matplotlib.pyplot as plt\n    ready = True\n"
+        "except ImportError:\n    plt = None\n    ready = False",
+        md("## Style"),
+        "x = 1\nif ready:\n    plt.style.use('ggplot')",
+    )
+    with pytest.raises(NotebookError) as caught:
+        to_pipeline(data, "plots", notebook_name="plots.ipynb")
+    assert str(caught.value).splitlines()[1] == (
+        "  cell 4, line 3: 'plt' is imported inside a block (cell 2, line 2), and a module "
+        "cannot pass from one node to another; move the import to the top level of a cell"
+    )
+
+
+def test_imports_used_only_by_a_cell_of_definitions_are_kept(tmp_path: Path) -> None:
+    # The cells of the import and of the function become no node of their own.
+    data = notebook("import math", "def area(r):\n    return math.pi * r * r", "size = area(2.0)")
+    result = to_pipeline(data, "areas", notebook_name="areas.ipynb")
+    assert result.node_names == ["cell_3"]
+    assert "\nimport math\n" in result.nodes_source
+    actual = run_pipeline(result, tmp_path, {}, {})
+    assert actual["areas.size"] == pytest.approx(12.566370614359172)
