@@ -6,6 +6,8 @@ import io
 import os
 import pickle
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,22 @@ def test_credentials_and_fs_arg_values_are_never_shown(tmp_path: Path) -> None:
 def test_credentials_must_be_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match=r"credentials of the dataset .* must be a mapping"):
         TextDataset(str(tmp_path / "x.txt"), credentials="dev_s3")
+
+
+def test_local_datasets_open_fsspec_only_when_used(tmp_path: Path) -> None:
+    """Building a catalog of local files does not import fsspec; the first load does."""
+    target = tmp_path / "x.csv"
+    target.write_text("a\n1\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from proj.io import DataCatalog\n"
+        f"catalog = DataCatalog.from_config({{'x': {{'type': 'text.TextDataset', "
+        f"'filepath': {str(target)!r}}}}})\n"
+        "print('fsspec' in sys.modules)\n"
+        "print(repr(catalog.load('x')))\n"
+        "print('fsspec' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:3] == ["False", repr("a\n1\n"), "True"]
