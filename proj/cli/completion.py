@@ -27,7 +27,7 @@ def project_names(kind: str, start: Path | None = None) -> list[str]:
         (completion never fails loudly).
     """
     from proj.exceptions import ProjError
-    from proj.framework.cache import read_cache
+    from proj.framework.cache import cached_run_store, read_cache
     from proj.framework.project import find_project
 
     try:
@@ -35,9 +35,8 @@ def project_names(kind: str, start: Path | None = None) -> list[str]:
     except ProjError:
         return []
     if kind == "runs":
-        return _recent_runs(metadata.project_path)
-    conf = metadata.project_path / "conf"
-    names = read_cache(metadata.project_path, metadata.source_dir, conf)
+        return _recent_runs(cached_run_store(metadata.project_path))
+    names = read_cache(metadata.project_path)
     if names is None:
         try:
             from proj.framework import Session
@@ -46,15 +45,14 @@ def project_names(kind: str, start: Path | None = None) -> list[str]:
             session.pipelines  # noqa: B018 - loading the registry writes the cache
         except Exception:  # completion must never break the shell
             return []
-        names = read_cache(metadata.project_path, metadata.source_dir, conf) or {}
+        names = read_cache(metadata.project_path) or {}
     return list(names.get(kind, []))
 
 
-def _recent_runs(project_path: Path) -> list[str]:
+def _recent_runs(path: Path | None) -> list[str]:
     import sqlite3
 
-    path = project_path / ".proj" / "runs.db"
-    if not path.exists():
+    if path is None or not path.exists():
         return []
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0) as db:

@@ -39,28 +39,71 @@ def fingerprint(*folders: Path) -> float:
     return newest
 
 
-def write_cache(project_path: Path, names: dict[str, list[str]], *folders: Path) -> None:
+def write_cache(
+    project_path: Path,
+    names: dict[str, list[str]],
+    *folders: Path,
+    run_store: Path | None = None,
+) -> None:
     """Write the completion cache atomically.
 
     Args:
         project_path: The project root; the file goes to ``.proj/completion.json``.
         names: Kind (``pipelines``, ``nodes``, ``tags``, ``namespaces``, ``datasets``,
             ``envs``) -> sorted names.
-        folders: The folders whose modification times validate the cache.
+        folders: The folders whose modification times validate the cache (the source
+            folder and the configuration folder in use); they are recorded
+            in the cache, so that a reader need not load the settings to find them.
+        run_store: The run store's path, for completing run ids (None: runs are not
+            recorded).
     """
     target = project_path / CACHE_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"fingerprint": fingerprint(*folders), "names": names}
+    payload = {
+        "fingerprint": fingerprint(*folders),
+        "folders": [str(folder) for folder in folders],
+        "run_store": None if run_store is None else str(run_store),
+        "names": names,
+    }
     write_text_atomic(target, json.dumps(payload), durable=False)
 
 
-def read_cache(project_path: Path, *folders: Path) -> dict[str, list[str]] | None:
-    """The cached names, or None when the cache is missing, unreadable or stale."""
+def _payload(project_path: Path) -> dict[str, Any] | None:
     try:
-        payload: dict[str, Any] = json.loads((project_path / CACHE_FILE).read_text("utf-8"))
+        payload = json.loads((project_path / CACHE_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if payload.get("fingerprint") != fingerprint(*folders):
+    return payload if isinstance(payload, dict) else None
+
+
+def read_cache(project_path: Path, *folders: Path) -> dict[str, list[str]] | None:
+    """The cached names, or None when the cache is missing, unreadable or stale.
+
+    Args:
+        project_path: The project root.
+        folders: The folders to validate against; by default those the writer recorded.
+    """
+    payload = _payload(project_path)
+    if payload is None:
+        return None
+    watched = folders or tuple(Path(folder) for folder in payload.get("folders", []))
+    if not watched or payload.get("fingerprint") != fingerprint(*watched):
         return None
     names = payload.get("names")
     return names if isinstance(names, dict) else None
+
+
+def cached_run_store(project_path: Path) -> Path | None:
+    """The run store's path as the last cache write recorded it.
+
+    Stale caches still answer: the path only changes with settings.py, and a wrong
+    guess costs a completion, nothing else.
+
+    Returns:
+        The recorded path; ``.proj/runs.db`` in the project when no cache records one;
+        None when the settings disable the run store.
+    """
+    payload = _payload(project_path)
+    if payload is None or "run_store" not in payload:
+        return project_path / ".proj" / "runs.db"
+    recorded = payload["run_store"]
+    return Path(recorded) if isinstance(recorded, str) else None

@@ -178,18 +178,22 @@ class Session:
             )
         return session
 
+    def _run_store_path(self) -> Path | None:
+        if self.settings.run_store_path is None:
+            return None
+        path = Path(self.settings.run_store_path)
+        return path if path.is_absolute() else self.metadata.project_path / path
+
     @property
     def store(self) -> RunStore | None:
         """The project's run store, or None when ``RUN_STORE_PATH`` is None."""
-        if self.settings.run_store_path is None:
+        path = self._run_store_path()
+        if path is None:
             return None
         if self._store is None:
             from proj.framework.store import RunStore
 
-            path = Path(self.settings.run_store_path)
-            self._store = RunStore(
-                path if path.is_absolute() else self.metadata.project_path / path
-            )
+            self._store = RunStore(path)
         return self._store
 
     # ------------------------------------------------------------------ loading
@@ -258,7 +262,8 @@ class Session:
                 self.metadata.project_path,
                 names,
                 self.metadata.source_dir,
-                self.metadata.project_path / "conf",
+                self.conf_source,
+                run_store=self._run_store_path(),
             )
         except OSError as exc:  # a read-only project still runs
             logger.debug("Cannot write the completion cache: %s", exc)

@@ -68,3 +68,31 @@ def test_comma_separated_values_complete_their_last_item(project: Path) -> None:
     assert complete(None, "tr") == ["train_model"]
     assert complete(None, "clean_iris,sp") == ["clean_iris,split_data"]
     assert complete(None, "clean_iris,") == [f"clean_iris,{name}" for name in NODES]
+
+
+def test_custom_conf_source_and_run_store_are_followed(project: Path) -> None:
+    """Completion watches the configuration folder and reads the run store that
+    settings.py names, without loading settings.py on each keystroke."""
+    settings = project / "src" / "iris_demo" / "settings.py"
+    settings.write_text(
+        settings.read_text() + '\nCONF_SOURCE = "config"\nRUN_STORE_PATH = "var/history.db"\n'
+    )
+    (project / "conf").rename(project / "config")
+    from proj.framework.project import purge_package
+
+    purge_package("iris_demo")
+    session = Session.create(project)
+    session.run(tags="preprocessing")
+    assert session.store is not None
+    run_ids = [run.run_id for run in session.store.list_runs()]
+    assert len(run_ids) == 1
+    assert (project / "var" / "history.db").exists()
+    assert not (project / ".proj" / "runs.db").exists()
+    assert project_names("runs") == run_ids
+
+    assert "staging" not in project_names("envs")
+    (project / "config" / "staging").mkdir()
+    stat = (project / "config" / "staging").stat()
+    os.utime(project / "config" / "staging", (stat.st_atime, stat.st_mtime + 5))
+    purge_package("iris_demo")
+    assert "staging" in project_names("envs")
