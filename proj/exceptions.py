@@ -151,7 +151,14 @@ class UnknownNameError(PipelineError, LookupError):
 
 
 class DatasetError(ProjError):
-    """A dataset could not be built, loaded, saved or found."""
+    """A dataset could not be built, loaded, saved or found.
+
+    Attributes:
+        dataset: The catalog entry the error is about, when it comes from building a
+            catalog from configuration (so callers can point at the file and line).
+    """
+
+    dataset: str | None = None
 
 
 class DatasetNotFoundError(DatasetError, LookupError):

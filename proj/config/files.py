@@ -144,6 +144,29 @@ def select_files(relative_paths: Sequence[str], patterns: Sequence[str]) -> list
     return [p for p in relative_paths if any(match_pattern(pat, p) for pat in patterns)]
 
 
+def line_of_key(path: Path, key: str) -> int | None:
+    """The line (from 1) where a top-level key of a YAML or JSON file is declared.
+
+    A textual search: the first line that starts, unindented in YAML or at any
+    indentation in JSON, with ``key`` (bare or quoted) followed by ``:``.
+
+    Returns:
+        The line number, or None when the file cannot be read or the key is not found.
+    """
+    import re
+
+    quoted = rf"(['\"]?){re.escape(key)}\1\s*:"
+    pattern = re.compile(rf"^\s*{quoted}" if path.suffix == ".json" else rf"^{quoted}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
 def read_config_file(path: Path, *, secret: bool = False) -> dict[Any, Any]:
     """Read one YAML or JSON configuration file into a dict.
 

@@ -41,7 +41,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from proj.config.files import list_config_files, list_environments, read_config_file, select_files
+from proj.config.files import (
+    line_of_key,
+    list_config_files,
+    list_environments,
+    read_config_file,
+    select_files,
+)
 from proj.config.merge import MERGE_STRATEGIES, is_hidden_key, merge_environments, merge_files
 from proj.config.params import apply_overrides, normalize_runtime_params
 from proj.config.resolvers import SECRET_KEYS, resolve
@@ -192,6 +198,7 @@ class ConfigLoader:
         self._merge_strategy = self._check_merge_strategy(merge_strategy)
         self._runtime_params = normalize_runtime_params(runtime_params)
         self._cache: dict[str, dict[Any, Any]] = {}
+        self._sources: dict[str, dict[Any, Path]] = {}
         self._files: dict[Path, list[str]] = {}
 
     # ------------------------------------------------------------------ properties
@@ -306,10 +313,29 @@ class ConfigLoader:
             runtime_params=self._runtime_params,
         )
         result = {k: v for k, v in resolved.items() if not is_hidden_key(k)}
+        self._sources[key] = sources
         if key == "parameters" and self._runtime_params:
             result = apply_overrides(result, self._runtime_params)
         self._cache[key] = result
         return result
+
+    def locate(self, key: str, entry: str) -> str:
+        """Where a top-level entry of a configuration key is declared.
+
+        Args:
+            key: The configuration key, e.g. ``"catalog"``.
+            entry: A top-level key of its files, e.g. a dataset name.
+
+        Returns:
+            ``"<file>:<line>"`` of the file that won the merge (the run environment's
+            over ``base``), or ``""`` when ``key`` was not loaded or does not declare
+            ``entry``.
+        """
+        path = self._sources.get(key, {}).get(entry)
+        if path is None:
+            return ""
+        line = line_of_key(path, entry)
+        return f"{path}:{line}" if line else str(path)
 
     def _load_environment(self, key: str, env_dir: Path) -> tuple[dict[Any, Any], dict[Any, Path]]:
         """Read and merge the files of one key in one environment folder."""

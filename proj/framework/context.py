@@ -99,19 +99,29 @@ class Context:
             DatasetError: An entry cannot be turned into a dataset, or ``load_versions``
                 names a dataset that is not versioned.
         """
+        from proj.exceptions import DatasetError
         from proj.io import DataCatalog
+        from proj.io.core import reworded
 
         conf_catalog = _absolute_filepaths(
             self.config_loader.get("catalog") or {}, self.project_path
         )
         conf_creds = self.config_loader.get("credentials") or {}
         parameters = self.params
-        catalog = DataCatalog.from_config(
-            conf_catalog,
-            conf_creds,
-            load_versions=load_versions or {},
-            save_version=save_version,
-        )
+        try:
+            catalog = DataCatalog.from_config(
+                conf_catalog,
+                conf_creds,
+                load_versions=load_versions or {},
+                save_version=save_version,
+            )
+        except DatasetError as exc:
+            where = exc.dataset and self.config_loader.locate("catalog", exc.dataset)
+            if not where:
+                raise
+            located = reworded(exc, f"{where}: {exc.message}")
+            located.dataset = exc.dataset
+            raise located from exc
         catalog.add_parameters(parameters)
         self._hook_manager.hook.after_catalog_created(
             catalog=catalog,

@@ -109,10 +109,14 @@ class DataCatalog:
                 raise DatasetTypeError(f"Catalog key {key!r} is not a string.")
             if key.startswith("_"):
                 continue
-            if is_pattern(key):
-                patterns.append(DatasetPattern.parse(key, entry))
-            else:
-                explicit[key] = check_entry(key, entry)
+            try:
+                if is_pattern(key):
+                    patterns.append(DatasetPattern.parse(key, entry))
+                else:
+                    explicit[key] = check_entry(key, entry)
+            except DatasetError as exc:
+                exc.dataset = exc.dataset or key
+                raise
         factories = DatasetFactories(
             patterns, credentials=creds, load_versions=versions, save_version=save
         )
@@ -120,13 +124,17 @@ class DataCatalog:
 
         result = cls()
         for name, entry in explicit.items():
-            result._datasets[name] = build_dataset(
-                name,
-                entry,
-                credentials=creds,
-                load_version=versions.get(name),
-                save_version=save,
-            )
+            try:
+                result._datasets[name] = build_dataset(
+                    name,
+                    entry,
+                    credentials=creds,
+                    load_version=versions.get(name),
+                    save_version=save,
+                )
+            except DatasetError as exc:
+                exc.dataset = exc.dataset or name
+                raise
         result._factories = factories if len(factories) else None
         return result
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,6 @@ from proj.jupyter.kernelspec import PROJECT_PATH_VAR
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from proj.config import ConfigLoader
     from proj.framework import ProjectMetadata, Session
     from proj.pipeline import Pipeline
 
@@ -89,43 +87,6 @@ def forget() -> None:
     _STATE.path = None
     _STATE.package = None
     _STATE.last = None
-
-
-def _location_of_entry(loader: ConfigLoader, dataset: str) -> str:
-    """``file:line`` where a catalog entry is declared (the run environment first)."""
-    from proj.config.files import list_config_files, select_files
-
-    patterns = loader.config_patterns.get("catalog", ["catalog*"])
-    envs = [loader.env, loader.base_env] if loader.env else [loader.base_env]
-    key = re.compile(rf"^(['\"]?){re.escape(dataset)}\1\s*:")
-    for env in envs:
-        env_dir = Path(loader.conf_source) / str(env)
-        if not env_dir.is_dir():
-            continue
-        for relative in select_files(list_config_files(env_dir), patterns):
-            path = env_dir / relative
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except OSError:
-                continue
-            for number, line in enumerate(lines, start=1):
-                if key.match(line):
-                    return f"{path.resolve()}:{number}"
-    return ""
-
-
-def _add_location(error: BaseException, loader: ConfigLoader) -> None:
-    """Append where a failing catalog entry is declared to a dataset error's message."""
-    message = getattr(error, "message", None)
-    if not isinstance(message, str):
-        return
-    match = re.search(r"[Cc]atalog entry '([^']+)'", message)
-    if not match:
-        return
-    where = _location_of_entry(loader, match.group(1))
-    if where and where not in message:
-        error.message = f"{where}: {message}"  # type: ignore[attr-defined]
-        error.args = (error.message,)  # type: ignore[attr-defined]
 
 
 def _note(error: BaseException, name: str) -> None:
@@ -201,7 +162,6 @@ def load_project(
         try:
             result.variables["catalog"] = context.catalog
         except ProjError as error:
-            _add_location(error, context.config_loader)
             fail(("catalog",), error)
 
     pipelines = LazyPipelines(session)

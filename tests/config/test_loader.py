@@ -451,3 +451,16 @@ def test_importing_proj_config_imports_neither_yaml_nor_omegaconf() -> None:
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_locate_names_the_file_and_line_that_won_the_merge(conf: ConfDir) -> None:
+    conf.write("base/catalog.yml", "# raw data\nraw:\n  type: pandas.CSVDataset\n")
+    local = conf.write("local/catalog/extra.yml", "other: {}\n\n'raw':\n  type: MemoryDataset\n")
+    conf.write("base/parameters.json", '{\n  "seed": 1\n}\n')
+    loader = ConfigLoader(conf.root)
+    assert loader.locate("catalog", "raw") == ""  # nothing loaded yet
+    loader["catalog"]
+    loader["parameters"]
+    assert loader.locate("catalog", "raw") == f"{local}:3"
+    assert loader.locate("parameters", "seed") == f"{conf.root / 'base' / 'parameters.json'}:2"
+    assert loader.locate("catalog", "missing") == ""

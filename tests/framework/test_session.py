@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from proj.exceptions import (
+    DatasetTypeError,
     PipelineError,
     ProjectError,
     ProjectNotFoundError,
@@ -180,3 +181,17 @@ def test_an_empty_project_says_how_to_add_a_pipeline(tmp_path: Path) -> None:
     with pytest.raises(PipelineError, match="has no nodes yet") as caught:
         Session.create(project).run()
     assert "proj jupyter convert" in (caught.value.hint or "")
+
+
+def test_a_bad_catalog_entry_names_its_file_and_line(project: Path) -> None:
+    catalog = project / "conf" / "base" / "catalog.yml"
+    lines = catalog.read_text(encoding="utf-8").splitlines()
+    number = lines.index("iris:") + 1
+    assert lines[number] == "  type: pandas.CSVDataset"
+    lines[number] = "  type: pandas.CSVDatset"
+    catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetTypeError) as caught:
+        Session.create(project).load_context().catalog  # noqa: B018
+    assert caught.value.message.startswith(f"{catalog}:{number}: Unknown dataset type")
+    assert caught.value.dataset == "iris"
+    assert "pandas.CSVDataset" in caught.value.message  # the closest type is suggested
