@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
+from proj.framework.session import RunRequest
 from proj.hooks import hook_impl
 
 if TYPE_CHECKING:
@@ -33,21 +35,9 @@ class RunStoreHooks:
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
         request: dict[str, Any] = {
-            key: run_params[key]
-            for key in (
-                "pipeline_names",
-                "tags",
-                "node_names",
-                "from_nodes",
-                "to_nodes",
-                "from_inputs",
-                "to_outputs",
-                "namespaces",
-                "load_versions",
-                "only_missing_outputs",
-                "runner",
-            )
-            if key in run_params
+            field.name: run_params[field.name]
+            for field in fields(RunRequest)
+            if field.name in run_params
         }
         self.store.start_run(
             run_id=run_params["run_id"],

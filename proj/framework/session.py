@@ -38,6 +38,19 @@ def _names(value: str | Iterable[str] | None) -> list[str]:
     return list(value)
 
 
+#: The fields of :class:`RunRequest` that select nodes (each a filter of
+#: :meth:`proj.pipeline.Pipeline.filter`).
+FILTER_FIELDS = (
+    "tags",
+    "node_names",
+    "from_nodes",
+    "to_nodes",
+    "from_inputs",
+    "to_outputs",
+    "namespaces",
+)
+
+
 @dataclass(frozen=True)
 class RunRequest:
     """What a run was asked to do: the pipelines, every filter and the run options.
@@ -231,6 +244,7 @@ class Session:
 
     def _write_completion_cache(self, pipelines: dict[str, Pipeline]) -> None:
         from proj.framework.cache import write_cache
+        from proj.pipeline import namespace_prefixes
 
         nodes: set[str] = set()
         tags: set[str] = set()
@@ -241,8 +255,7 @@ class Session:
                 nodes.add(node.name)
                 tags.update(node.tags)
                 if node.namespace:
-                    parts = node.namespace.split(".")
-                    namespaces.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+                    namespaces.update(namespace_prefixes(node.namespace))
             datasets.update(pipeline.datasets())
         envs = (
             sorted(p.name for p in self.conf_source.iterdir() if p.is_dir() and p.name != "base")

@@ -6,8 +6,9 @@ omegaconf, rich, IPython, yaml or numpy), so the runner and the CLI can load it 
 
 from __future__ import annotations
 
+from proj.pipeline._names import namespace_prefixes
 from proj.pipeline.modular import pipeline
 from proj.pipeline.node import Node, node
 from proj.pipeline.pipeline import Pipeline
 
-__all__ = ["Node", "Pipeline", "node", "pipeline"]
+__all__ = ["Node", "Pipeline", "namespace_prefixes", "node", "pipeline"]

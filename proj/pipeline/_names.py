@@ -103,6 +103,19 @@ def check_namespace(value: object, what: str) -> None:
         )
 
 
+def namespace_prefixes(namespace: str) -> list[str]:
+    """A namespace and every namespace enclosing it, outermost first.
+
+    Args:
+        namespace: A dot-separated namespace, e.g. ``"a.b.c"``.
+
+    Returns:
+        ``["a", "a.b", "a.b.c"]``: the names a namespace filter matches it by.
+    """
+    parts = namespace.split(".")
+    return [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
 def normalize_tags(tags: object, what: str) -> frozenset[str]:
     """Turn None, one tag or an iterable of tags into a validated frozenset.
 

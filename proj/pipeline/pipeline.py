@@ -23,7 +23,7 @@ from proj.exceptions import (
     UnknownNameError,
 )
 from proj.pipeline import _graph
-from proj.pipeline._names import normalize_tags
+from proj.pipeline._names import namespace_prefixes, normalize_tags
 from proj.pipeline.node import Node
 
 __all__ = ["Pipeline"]
@@ -457,9 +457,8 @@ class Pipeline:
             index = {}
             for member in self._nodes:
                 if member._namespace:
-                    parts = member._namespace.split(".")
-                    for depth in range(1, len(parts) + 1):
-                        index.setdefault(".".join(parts[:depth]), []).append(member._name)
+                    for prefix in namespace_prefixes(member._namespace):
+                        index.setdefault(prefix, []).append(member._name)
             self._cache["namespaces"] = index
         unknown = [ns for ns in namespaces if ns not in index]
         if unknown:

@@ -13,6 +13,7 @@ the snapshot schema, by which ``proj viz export --output`` knows a file it may r
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -103,7 +104,7 @@ def to_mermaid(snapshot: dict[str, Any]) -> str:
         "flowchart TD",
         f"%% Written by proj viz export ({SCHEMA}); the next export replaces it.",
     ]
-    counter = iter(range(1_000_000))
+    counter = itertools.count()
 
     def open_group(namespace: dict[str, Any], depth: int) -> list[str]:
         label = _mermaid_label(namespace["name"])

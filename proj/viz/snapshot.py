@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import proj
 from proj.exceptions import UnknownNameError
+from proj.framework.session import FILTER_FIELDS
+from proj.pipeline import namespace_prefixes
 from proj.viz.datasets import CatalogEntries, describe_dataset
 from proj.viz.redact import redact_optional
 
@@ -57,11 +59,6 @@ DEFAULT_PIPELINE = "__default__"
 
 #: Longest function source kept in a snapshot, in characters.
 MAX_CODE_CHARS = 20_000
-
-#: The filters of a run request (see proj.framework.RunRequest).
-_FILTERS = frozenset(
-    {"tags", "node_names", "from_nodes", "to_nodes", "from_inputs", "to_outputs", "namespaces"}
-)
 
 #: How many recent runs are searched for the nodes the latest run did not include.
 RUN_HISTORY = 50
@@ -198,7 +195,9 @@ def _run_summary(store: RunStore | None) -> tuple[dict[str, Any] | None, list[An
     if not runs:
         return None, []
     latest = runs[0]
-    filters = {key: value for key, value in latest.request.items() if key in _FILTERS and value}
+    filters = {
+        key: value for key, value in latest.request.items() if key in FILTER_FIELDS and value
+    }
     summary = {
         "run_id": latest.run_id,
         "status": latest.status,
@@ -312,8 +311,7 @@ def build_snapshot(session: Session, *, pipeline: str | None = None) -> dict[str
     namespaces: set[str] = set()
     for node in nodes.values():
         if node.namespace:
-            parts = node.namespace.split(".")
-            namespaces.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+            namespaces.update(namespace_prefixes(node.namespace))
     dataset_names: dict[str, None] = {}
     edges: list[dict[str, str]] = []
     seen_edges: set[tuple[str, str]] = set()

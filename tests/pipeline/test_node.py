@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from proj.exceptions import NodeDefinitionError, PipelineError
-from proj.pipeline import Node, node
+from proj.pipeline import Node, namespace_prefixes, node
 
 
 def identity(x: Any) -> Any:
@@ -397,3 +397,8 @@ def test_unhashable_callables_make_hashable_nodes() -> None:
     assert len({first}) == 1
     with pytest.raises(NodeDefinitionError, match="too many positional arguments"):
         node(Unhashable(), ["a", "b"], "c")
+
+
+def test_namespace_prefixes_run_from_the_outermost_namespace() -> None:
+    assert namespace_prefixes("a.b.c") == ["a", "a.b", "a.b.c"]
+    assert namespace_prefixes("solo") == ["solo"]
