@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,28 +14,36 @@ from tests.jupyter.fixtures import sleeper_with_args
 
 
 @pytest.fixture
-def fake_kernel() -> Iterator[int]:
-    process = sleeper_with_args("-f", "/tmp/runtime/kernel-0f0f-test-id.json")
-    yield process.pid
+def fake_kernel() -> Iterator[tuple[str, int]]:
+    """A stand-in kernel process: (its kernel id, its pid).
+
+    The id is unique per test, so that stand-ins of tests running at the same time in
+    other xdist workers are not found instead.
+    """
+    kernel_id = f"0f0f-{uuid.uuid4()}"
+    process = sleeper_with_args("-f", f"/tmp/runtime/kernel-{kernel_id}.json")
+    yield kernel_id, process.pid
     process.kill()
     process.wait()
 
 
-def test_kernel_process_is_found_with_its_memory(fake_kernel: int) -> None:
-    found = kernel_processes(["0f0f-test-id", "not-running"])
-    assert set(found) == {"0f0f-test-id"}
-    assert found["0f0f-test-id"].pid == fake_kernel
-    rss = found["0f0f-test-id"].rss
+def test_kernel_process_is_found_with_its_memory(fake_kernel: tuple[str, int]) -> None:
+    kernel_id, pid = fake_kernel
+    found = kernel_processes([kernel_id, "not-running"])
+    assert set(found) == {kernel_id}
+    assert found[kernel_id].pid == pid
+    rss = found[kernel_id].rss
     assert rss is not None
     assert 1_000_000 < rss < 2_000_000_000  # a Python process: MBs, not GBs
 
 
-def test_proc_fallback_agrees_with_psutil(fake_kernel: int) -> None:
-    from_proc = processes._with_proc(["0f0f-test-id"])
-    assert from_proc["0f0f-test-id"].pid == fake_kernel
+def test_proc_fallback_agrees_with_psutil(fake_kernel: tuple[str, int]) -> None:
+    kernel_id, pid = fake_kernel
+    from_proc = processes._with_proc([kernel_id])
+    assert from_proc[kernel_id].pid == pid
     if importlib.util.find_spec("psutil") is not None:
-        from_psutil = processes._with_psutil(["0f0f-test-id"])
-        assert from_psutil["0f0f-test-id"].pid == fake_kernel
+        from_psutil = processes._with_psutil([kernel_id])
+        assert from_psutil[kernel_id].pid == pid
 
 
 def test_no_kernels_no_scan() -> None:
