@@ -13,6 +13,7 @@ code that catches ``ValueError`` or ``LookupError`` keeps working::
     │   ├── NodeDefinitionError (TypeError)          bad arguments to node()
     │   ├── DuplicateNodeError                       two nodes with one name
     │   ├── OutputNotUniqueError                     a dataset produced by two nodes
+    │   ├── ConfirmNotUniqueError                    a dataset confirmed by two nodes
     │   ├── CircularDependencyError                  a cycle (named)
     │   └── UnknownNameError (LookupError)           a filter names nothing known
     ├── DatasetError                                 the data catalog and datasets
@@ -97,6 +98,10 @@ class DuplicateNodeError(PipelineError):
 
 class OutputNotUniqueError(PipelineError):
     """One dataset is produced by more than one node."""
+
+
+class ConfirmNotUniqueError(PipelineError):
+    """Two nodes of one pipeline confirm the same dataset."""
 
 
 class CircularDependencyError(PipelineError):

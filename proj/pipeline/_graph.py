@@ -1,7 +1,8 @@
 """Graph algorithms over a pipeline's dataset indexes: ordering, cycles, reachability.
 
 Nodes are linked through datasets: ``producers`` maps a dataset to the node writing it
-and ``consumers`` maps a dataset to the nodes reading it (each node once). Every
+and ``consumers`` maps a dataset to the nodes reading it (each node once). Datasets are
+keyed by base name (``x`` for ``x@pandas``), so transcoded names are one dataset. Every
 function here is linear in nodes + edges (the ordering adds a log factor for its heap)
 and uses explicit stacks, so 10,000-node chains do not hit the recursion limit.
 """
@@ -45,7 +46,7 @@ def toposort(
         name = node._name
         by_name[name] = node
         count = 0
-        for dataset in node._in_unique:
+        for dataset in node._in_bases:
             if dataset in producers:
                 count += 1
         if count:
@@ -58,7 +59,7 @@ def toposort(
     while ready:
         node = by_name[pop(ready)]
         order.append(node)
-        for dataset in node._out_names:
+        for dataset in node._out_bases:
             for reader in consumers.get(dataset, ()):
                 left = waiting[reader._name] - 1
                 waiting[reader._name] = left
@@ -90,7 +91,7 @@ def find_cycle(remaining: Mapping[str, Node], producers: Mapping[str, Node]) -> 
         path.append(current)
         parents = [
             parent
-            for dataset in current._in_unique
+            for dataset in current._in_bases
             if (parent := producers.get(dataset)) is not None and parent._name in remaining
         ]
         current = min(parents, key=lambda n: n._name)
@@ -114,7 +115,7 @@ def describe_cycle(cycle: Sequence[Node], producers: Mapping[str, Node]) -> tupl
     links = []
     for index, reader in enumerate(cycle):
         writer = cycle[index - 1]
-        via = next(d for d in reader._in_unique if producers.get(d) is writer)
+        via = next(d for d in reader._in_bases if producers.get(d) is writer)
         links.append(f"{writer._name} writes {via!r} read by {reader._name}")
     links.append(links.pop(0))  # start with the link leaving the first node
     return path, "; ".join(links)
@@ -134,7 +135,7 @@ def downstream(start: Iterable[Node], consumers: Mapping[str, Sequence[Node]]) -
     seen = {n._name for n in stack}
     while stack:
         node = stack.pop()
-        for dataset in node._out_names:
+        for dataset in node._out_bases:
             for reader in consumers.get(dataset, ()):
                 if reader._name not in seen:
                     seen.add(reader._name)
@@ -156,7 +157,7 @@ def upstream(start: Iterable[Node], producers: Mapping[str, Node]) -> set[str]:
     seen = {n._name for n in stack}
     while stack:
         node = stack.pop()
-        for dataset in node._in_unique:
+        for dataset in node._in_bases:
             writer = producers.get(dataset)
             if writer is not None and writer._name not in seen:
                 seen.add(writer._name)
@@ -182,7 +183,7 @@ def layers(order: Sequence[Node], producers: Mapping[str, Node]) -> list[list[No
     groups: list[list[Node]] = []
     for node in order:
         depth = 0
-        for dataset in node._in_unique:
+        for dataset in node._in_bases:
             writer = producers.get(dataset)
             if writer is not None:
                 depth = max(depth, level[writer._name] + 1)

@@ -17,13 +17,14 @@ from proj.exceptions import NodeDefinitionError
 
 _TAG = re.compile(r"[A-Za-z0-9_.\-]+")
 _NAMESPACE = re.compile(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*")
-_NOT_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
 _PLAIN = re.compile(r"[A-Za-z0-9_.:@\-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _name_problem(value: str) -> str | None:
     """Why a dataset or node name is invalid, or None when it is fine."""
+    if value.count("@") > 1:
+        return "it has more than one '@' (a transcoded name is '<name>@<format>')"
     if _PLAIN.fullmatch(value):
         return None
     if not value:
@@ -157,11 +158,6 @@ def normalize_tags(tags: object, what: str) -> frozenset[str]:
     return frozenset(result)
 
 
-def _slug(text: str) -> str:
-    """Replace characters that are awkward in a name by underscores."""
-    return _NOT_NAME_CHARS.sub("_", text).strip("_")
-
-
 def callable_label(func: Callable[..., Any]) -> str:
     """A short human label for a callable, used in messages: its name or its type."""
     if isinstance(func, functools.partial):
@@ -173,33 +169,44 @@ def callable_label(func: Callable[..., Any]) -> str:
     return "lambda" if label == "<lambda>" else label
 
 
-def default_node_name(
-    func: Callable[..., Any], outputs: tuple[str, ...], inputs: tuple[str, ...]
-) -> str:
-    """The name a node gets when ``name=`` is not given.
+def readable_name(func: Callable[..., Any]) -> str:
+    """The function name shown in default node names, ``str(node)`` and ``repr(node)``.
 
-    A function's ``__name__``; ``lambda_to_<outputs>`` (or ``lambda_from_<inputs>``,
-    or ``lambda``) for a lambda; ``partial_<name>`` for a functools.partial; the class
-    name for another callable object. Characters outside letters, digits, ``_``, ``-``
-    and ``.`` become ``_``.
+    A function's ``__name__`` (``<lambda>`` for a lambda, the wrapped name for a
+    ``functools.update_wrapper``-ed partial), ``<partial>`` for a bare functools.partial
+    and the class name for another callable object, as Kedro shows them (Kedro shows
+    such objects by ``repr``, which holds a memory address; a class name keeps the
+    default node name the same from one run to the next).
+    """
+    raw = getattr(func, "__name__", None)
+    if isinstance(raw, str):
+        return raw
+    if isinstance(func, functools.partial):
+        return "<partial>"
+    return type(func).__name__
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return f"[{';'.join(names)}]" if names else "None"
+
+
+def default_node_name(
+    func: Callable[..., Any], inputs: tuple[str, ...], outputs: tuple[str, ...]
+) -> str:
+    """The name a node gets when ``name=`` is not given: ``func([in1;in2]) -> [out]``.
+
+    Kedro's format (its default name up to 0.19 and its ``str(node)`` since): the
+    function's readable name, the input dataset names in the order they are passed, and
+    the output dataset names, each list in brackets and separated by ``;`` (``None``
+    when there are none). Names cannot hold commas, so the result is always a valid node
+    name, and two unnamed nodes reusing one function differ by their datasets.
 
     Args:
         func: The node's function.
+        inputs: The node's input dataset names, in the order they are passed.
         outputs: The node's output dataset names.
-        inputs: The node's input dataset names.
 
     Returns:
-        A valid node name.
+        E.g. ``"split([data;params:ratio]) -> [train;test]"`` or ``"report(None) -> None"``.
     """
-    if isinstance(func, functools.partial):
-        return f"partial_{default_node_name(func.func, outputs, inputs)}"
-    raw = getattr(func, "__name__", None)
-    if not isinstance(raw, str):
-        raw = type(func).__name__
-    if raw == "<lambda>":
-        if outputs:
-            return _slug("lambda_to_" + "_".join(outputs)) or "lambda"
-        if inputs:
-            return _slug("lambda_from_" + "_".join(inputs)) or "lambda"
-        return "lambda"
-    return _slug(raw) or "node"
+    return f"{readable_name(func)}({_listed(inputs)}) -> {_listed(outputs)}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from proj.exceptions import NodeDefinitionError
 from proj.pipeline._names import callable_label, check_dataset_name
+from proj.pipeline.transcoding import strip_transcoding
 
 #: What ``inputs=`` and ``outputs=`` accept: nothing, one name, names, or a mapping.
 DatasetSpec = str | list[str] | tuple[str, ...] | Mapping[str, str] | None
@@ -81,8 +82,9 @@ def check_distinct(in_names: tuple[str, ...], out_names: tuple[str, ...], where:
     Raises:
         NodeDefinitionError: An output is listed twice or is also an input.
     """
-    if len(set(out_names)) != len(out_names):
-        twice = sorted({n for n in out_names if out_names.count(n) > 1})
+    out_bases = [strip_transcoding(n) for n in out_names]
+    if len(set(out_bases)) != len(out_bases):
+        twice = sorted({n for n, b in zip(out_names, out_bases, strict=True) if out_bases.count(b) > 1})
         raise NodeDefinitionError(
             f"{where}outputs: {', '.join(repr(n) for n in twice)} listed more than once.",
             hint="Each output of a node must be a different dataset.",
@@ -92,6 +94,15 @@ def check_distinct(in_names: tuple[str, ...], out_names: tuple[str, ...], where:
         raise NodeDefinitionError(
             f"{where}outputs: {', '.join(repr(n) for n in both)} is also an input of the "
             "same node, which would make the node depend on itself.",
+            hint="Write the result to a new dataset name.",
+        )
+    in_bases = {strip_transcoding(n) for n in in_names}
+    transcoded = [n for n in out_names if strip_transcoding(n) in in_bases]
+    if transcoded:
+        raise NodeDefinitionError(
+            f"{where}outputs: {', '.join(repr(n) for n in transcoded)} is the same dataset "
+            "as an input in another format (transcoding), which would make the node depend "
+            "on itself.",
             hint="Write the result to a new dataset name.",
         )
 
@@ -164,3 +175,34 @@ def declared(
     if kind == LIST:
         return list(names)
     return dict(zip(keys, names, strict=True))
+
+
+def bind_order(func: Callable[..., Any], keys: tuple[str, ...]) -> tuple[int, ...]:
+    """The order in which a dict of inputs binds to the function's parameters.
+
+    Kedro lists a node's dict inputs in the order the function receives them: the
+    named parameters in signature order, then keys caught by ``**kwargs`` in the order
+    given. Callables without a signature keep the given order.
+
+    Args:
+        func: The node's function; ``keys`` must already bind to it.
+        keys: The dict's keys, in the order given.
+
+    Returns:
+        Positions into ``keys``, in binding order.
+    """
+    signature = _signature_of(func)
+    if signature is None:
+        return tuple(range(len(keys)))
+    try:
+        bound = signature.bind(**dict.fromkeys(keys))
+    except TypeError:
+        return tuple(range(len(keys)))
+    position = {key: index for index, key in enumerate(keys)}
+    order: list[int] = []
+    for parameter, value in bound.arguments.items():
+        if signature.parameters[parameter].kind is inspect.Parameter.VAR_KEYWORD:
+            order.extend(position[key] for key in value)
+        else:
+            order.append(position[parameter])
+    return tuple(order)

@@ -1,14 +1,18 @@
 """pipeline(): reuse a pipeline under a namespace, remapping its inputs, outputs, parameters.
 
 With ``namespace="ns"`` every node moves into namespace ``ns`` (``"ns.<name>"``; nested
-namespaces join with ``.``) and every dataset becomes ``"ns.<dataset>"``, except:
+namespaces join with ``.``), every dataset becomes ``"ns.<dataset>"`` and every
+parameter ``params:<key>`` becomes ``params:ns.<key>``, except:
 
 * datasets named in ``inputs`` or ``outputs``: kept as given (a string, set or list) or
-  renamed (a dict of old name -> new name), never prefixed;
-* parameters (``parameters`` and ``params:<key>``): never prefixed, and renamed only
-  through ``parameters`` (keys and values may be written with or without ``params:``).
+  renamed (a dict of old name -> new name), never prefixed; mapping ``x`` also maps
+  its transcoded forms (``x@pandas`` -> ``<new>@pandas``);
+* parameters named in ``parameters``: kept or renamed the same way (keys and values
+  may be written with or without ``params:``);
+* ``parameters`` (the whole parameter dict), which is never prefixed;
+* everything, when ``prefix_datasets_with_namespace=False``: only the nodes move.
 
-This follows Kedro's modular pipelines.
+This follows Kedro 1.x's modular pipelines.
 """
 
 from __future__ import annotations
@@ -17,15 +21,16 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from proj.exceptions import PipelineError, UnknownNameError
-from proj.pipeline._names import check_namespace, normalize_tags
+from proj.pipeline._names import check_namespace
 from proj.pipeline.pipeline import Pipeline
+from proj.pipeline.transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from proj.pipeline.node import Node
 
-__all__ = ["pipeline"]
+__all__ = ["map_nodes", "pipeline"]
 
 #: What ``inputs=``, ``outputs=`` and ``parameters=`` accept.
 DatasetMapping = str | Iterable[str] | Mapping[str, str] | None
@@ -65,7 +70,7 @@ def _to_mapping(value: DatasetMapping, what: str) -> dict[str, str]:
 
 
 def _check_inputs(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
-    free = pipe.inputs()
+    free = {strip_transcoding(n) for n in pipe.inputs()}
     produced = pipe.producers
     params = [name for name in mapping if _is_parameter(name)]
     if params:
@@ -74,31 +79,34 @@ def _check_inputs(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
             hint="Remap parameters with pipeline(parameters=...).",
         )
     for name in mapping:
-        if name in produced:
+        writer = produced.get(name) or produced.get(strip_transcoding(name))
+        if writer is not None:
             raise PipelineError(
                 f"pipeline(inputs=...) maps '{name}', which is not a free input: node "
-                f"'{produced[name].name}' of the pipeline produces it.",
+                f"'{writer.name}' of the pipeline produces it.",
                 hint="Map it with outputs= instead, or map one of the free inputs.",
             )
-    unknown = [name for name in mapping if name not in free]
+    unknown = [name for name in mapping if strip_transcoding(name) not in free]
     if unknown:
-        known = [n for n in free if not _is_parameter(n)]
+        known = [n for n in pipe.inputs() if not _is_parameter(n)]
         raise UnknownNameError("free input", unknown, known, where="pipeline(inputs=...)")
 
 
 def _check_outputs(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
-    produced = pipe.all_outputs()
-    free = pipe.inputs()
+    produced = {strip_transcoding(n) for n in pipe.all_outputs()}
+    free = {strip_transcoding(n) for n in pipe.inputs()}
     for name in mapping:
-        if name in free:
+        if strip_transcoding(name) in free:
             raise PipelineError(
                 f"pipeline(outputs=...) maps '{name}', which no node of the pipeline "
                 "produces: it is a free input.",
                 hint="Map it with inputs= instead.",
             )
-    unknown = [name for name in mapping if name not in produced]
+    unknown = [name for name in mapping if strip_transcoding(name) not in produced]
     if unknown:
-        raise UnknownNameError("output", unknown, produced, where="pipeline(outputs=...)")
+        raise UnknownNameError(
+            "output", unknown, pipe.all_outputs(), where="pipeline(outputs=...)"
+        )
 
 
 def _check_parameters(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
@@ -108,54 +116,36 @@ def _check_parameters(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
         raise UnknownNameError("parameter", unknown, used, where="pipeline(parameters=...)")
 
 
-def pipeline(
-    pipe: Pipeline | Iterable[Node | Pipeline],
+def map_nodes(
+    pipe: Pipeline,
     *,
     inputs: DatasetMapping = None,
     outputs: DatasetMapping = None,
     parameters: DatasetMapping = None,
     namespace: str | None = None,
-    tags: str | Iterable[str] | None = None,
-) -> Pipeline:
-    """Make a copy of a pipeline with its datasets renamed and its nodes namespaced.
+    prefix_datasets_with_namespace: bool = True,
+) -> list[Node]:
+    """Copies of a pipeline's nodes, moved into a namespace with datasets renamed.
 
-    Example::
-
-        base = pipeline([node(train, ["data", "params:model"], "model")])
-        pipeline(base, namespace="candidate", inputs={"data": "features"},
-                 parameters={"model": "candidate_model"})
-        # node "candidate.train" reads "features" and "params:candidate_model",
-        # writes "candidate.model"
+    This is the work behind ``pipeline()`` and ``Pipeline(..., namespace=...)``; the
+    rules are in this module's docstring.
 
     Args:
-        pipe: A pipeline, or nodes and pipelines to build one from.
-        inputs: Free inputs of ``pipe`` to keep unprefixed: a name, a set or list of
-            names (kept as they are) or a dict of old name -> new name.
-        outputs: Datasets ``pipe`` produces to keep unprefixed (kept or renamed, as for
-            ``inputs``). Any produced dataset may be named, not only final outputs.
-        parameters: Parameters of ``pipe`` to rename (keys and values may be given as
-            ``"params:x"`` or ``"x"``); other parameters keep their names.
-        namespace: Dot-separated namespace prefixed to node names, node namespaces and
-            every other dataset.
-        tags: Tags added to every node.
+        pipe: The validated pipeline to copy.
+        inputs: Free inputs to keep or rename.
+        outputs: Produced datasets to keep or rename.
+        parameters: Parameters to keep or rename.
+        namespace: The namespace, or None to rename only.
+        prefix_datasets_with_namespace: False to leave unmapped names alone.
 
     Returns:
-        The new pipeline; ``pipe`` is unchanged.
+        The new nodes, in the pipeline's order.
 
     Raises:
-        PipelineError: ``inputs`` names a dataset that is not a free input of ``pipe``
-            or is a parameter; ``outputs`` names one that ``pipe`` does not produce; a
-            mapping has the wrong type. Unknown names raise UnknownNameError (a
-            PipelineError) with the closest known names.
-        NodeDefinitionError: ``namespace`` or a tag is invalid.
-        OutputNotUniqueError, CircularDependencyError: the renaming made two nodes
-            write one dataset, or made a cycle.
+        PipelineError, UnknownNameError, NodeDefinitionError: As ``pipeline()``.
     """
-    if not isinstance(pipe, Pipeline):
-        pipe = Pipeline(pipe)
     if namespace is not None:
         check_namespace(namespace, "namespace")
-    extra_tags = normalize_tags(tags, "tags")
     input_map = _to_mapping(inputs, "inputs")
     output_map = _to_mapping(outputs, "outputs")
     param_map = {
@@ -166,22 +156,92 @@ def pipeline(
     _check_outputs(pipe, output_map)
     _check_parameters(pipe, param_map)
     renames = {**input_map, **output_map, **param_map}
+    prefix = namespace if prefix_datasets_with_namespace else None
 
     def rename(name: str) -> str:
         mapped = renames.get(name)
         if mapped is not None:
             return mapped
-        if namespace is None or _is_parameter(name):
+        if name == "parameters":
             return name
-        return f"{namespace}.{name}"
+        if TRANSCODING_SEPARATOR in name:
+            base, fmt = transcode_split(name)
+            if base in renames:
+                return f"{renames[base]}{TRANSCODING_SEPARATOR}{fmt}"
+        if prefix is None:
+            return name
+        if name.startswith("params:"):
+            return f"params:{prefix}.{name[len('params:') :]}"
+        return f"{prefix}.{name}"
 
-    renamer: Callable[[str], str] | None = rename if (renames or namespace) else None
-    copies = [
-        member._derive(
-            rename=renamer,
-            namespace=namespace,
-            tags=member.tags | extra_tags,
+    renamer: Callable[[str], str] | None = rename if (renames or prefix) else None
+    return [member._derive(rename=renamer, namespace=namespace) for member in pipe.nodes]
+
+
+def pipeline(
+    nodes: Pipeline | Iterable[Node | Pipeline] | None = None,
+    *,
+    pipe: Pipeline | Iterable[Node | Pipeline] | None = None,
+    inputs: DatasetMapping = None,
+    outputs: DatasetMapping = None,
+    parameters: DatasetMapping = None,
+    tags: str | Iterable[str] | None = None,
+    namespace: str | None = None,
+    prefix_datasets_with_namespace: bool = True,
+) -> Pipeline:
+    """Make a pipeline, optionally a copy moved into a namespace with datasets renamed.
+
+    Example::
+
+        base = pipeline([node(train, ["data", "params:model"], "model")])
+        pipeline(base, namespace="candidate", inputs={"data": "features"})
+        # node "candidate.train([features;params:candidate.model]) -> [candidate.model]"
+        # reads "features" and "params:candidate.model", writes "candidate.model"
+
+    Args:
+        nodes: A pipeline, or nodes and pipelines to build one from (Kedro 1.x's name
+            for the argument).
+        pipe: The same, under Kedro 0.19's name; give one of ``nodes`` and ``pipe``.
+        inputs: Free inputs of the pipeline to keep unprefixed: a name, a set or list
+            of names (kept as they are) or a dict of old name -> new name.
+        outputs: Datasets the pipeline produces to keep unprefixed (kept or renamed,
+            as for ``inputs``). Any produced dataset may be named, not only final
+            outputs.
+        parameters: Parameters to keep unprefixed or rename (keys and values may be
+            given as ``"params:x"`` or ``"x"``); other parameters get the namespace
+            (``params:<namespace>.x``).
+        tags: Tags added to every node.
+        namespace: Dot-separated namespace prefixed to node names, node namespaces,
+            datasets and parameters.
+        prefix_datasets_with_namespace: False keeps every dataset and parameter name
+            and only moves the nodes into the namespace (a grouping label).
+
+    Returns:
+        The new pipeline; the given one is unchanged.
+
+    Raises:
+        PipelineError: Both or neither of ``nodes`` and ``pipe`` given; ``inputs``
+            names a dataset that is not a free input or is a parameter; ``outputs``
+            names one that is not produced; a mapping has the wrong type. Unknown
+            names raise UnknownNameError (a PipelineError) with the closest names.
+        NodeDefinitionError: ``namespace`` or a tag is invalid.
+        OutputNotUniqueError, CircularDependencyError: the renaming made two nodes
+            write one dataset, or made a cycle.
+    """
+    if (nodes is None) == (pipe is None):
+        raise PipelineError(
+            "pipeline() takes the nodes once: as the first argument (nodes=...) or as "
+            "pipe=... (Kedro 0.19's name)" + (", not both." if nodes is not None else "."),
+            hint="Write pipeline([node(...), ...], namespace=...).",
         )
-        for member in pipe.nodes
-    ]
-    return Pipeline(copies)
+    source = nodes if nodes is not None else pipe
+    assert source is not None  # noqa: S101 - checked just above
+    return Pipeline(
+        source,
+        inputs=inputs,
+        outputs=outputs,
+        parameters=parameters,
+        tags=tags,
+        namespace=namespace,
+        prefix_datasets_with_namespace=prefix_datasets_with_namespace,
+    )

@@ -2,7 +2,8 @@
 
 A node is immutable and hashable. It validates its definition once, when it is built,
 so that every later error (a pipeline that cannot be built, a return value of the wrong
-shape) can name the node and say what was expected.
+shape) can name the node and say what was expected. Naming, printing, equality,
+ordering and calling follow Kedro's ``Node``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from proj.pipeline._names import (
     check_namespace,
     check_node_name,
     default_node_name,
+    namespace_prefixes,
     normalize_tags,
+    readable_name,
 )
 from proj.pipeline._spec import (
     DICT,
@@ -25,22 +28,68 @@ from proj.pipeline._spec import (
     NONE,
     ONE,
     DatasetSpec,
+    bind_order,
     check_distinct,
     check_signature,
     declared,
     normalize_spec,
 )
+from proj.pipeline.transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 
 __all__ = ["DatasetSpec", "Node", "node"]
+
+_Parts = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def _bases(unique: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct base names (transcoding stripped), in first-seen order.
+
+    Returns ``unique`` itself when no name is transcoded, which pipelines use to tell.
+    """
+    if not any(TRANSCODING_SEPARATOR in n for n in unique):
+        return unique
+    return tuple(dict.fromkeys(strip_transcoding(n) for n in unique))
+
+
+def _normalize_confirms(confirms: object) -> tuple[str, ...]:
+    """``confirms=`` as a tuple of dataset names (None, one name or a list of names)."""
+    if confirms is None:
+        return ()
+    if isinstance(confirms, str):
+        check_dataset_name(confirms, "confirms")
+        return (confirms,)
+    if isinstance(confirms, list | tuple):
+        for index, value in enumerate(confirms):
+            check_dataset_name(value, f"confirms[{index}]")
+        return tuple(confirms)
+    raise NodeDefinitionError(
+        f"confirms must be None, a dataset name or a list of names, got "
+        f"{type(confirms).__name__}: {confirms!r}."
+    )
+
+
+def _canonical(kind: str, keys: tuple[str, ...], names: tuple[str, ...]) -> tuple[Any, ...]:
+    """Inputs or outputs in a form where a dict's key order does not matter."""
+    if kind == DICT:
+        return (kind, tuple(sorted(zip(keys, names, strict=True))))
+    return (kind, names)
 
 
 class Node:
     """A function with named inputs and outputs, a unique name, tags and a namespace.
 
-    Build nodes with :func:`node`; ``Node(...)`` takes the same arguments. Nodes are
-    immutable: :meth:`tag` and :func:`proj.pipeline.pipeline` return new nodes.
-    Two nodes are equal when their name, function, inputs, outputs, tags and namespace
-    are equal; the hash uses the name and datasets only, so any callable may be used.
+    Build nodes with :func:`node`; ``Node(...)`` takes the same arguments, by position
+    or by keyword (``Node(func=..., inputs=..., outputs=...)``). Nodes are immutable:
+    :meth:`tag` and :func:`proj.pipeline.pipeline` return new nodes.
+
+    As in Kedro: a node without ``name=`` is named ``func([in1;in2]) -> [out]``
+    (prefixed by ``"<namespace>."``), so one function reused in several unnamed nodes
+    gives each its own name; ``str(node)`` prints ``[name: ]func([in1;in2]) -> [out]``;
+    nodes are ordered by name (``sorted(nodes)``); a node is called with its inputs
+    (``n(a=1)``, or by position ``n(1)``) and returns its outputs as a dict. Two nodes
+    are equal when their name, function, inputs, outputs (a dict's key order does not
+    matter), tags, namespace and confirms are equal; the hash uses the name and datasets
+    only, so any callable may be used.
 
     Args:
         func: The function to call. It must be callable with the declared inputs.
@@ -51,10 +100,12 @@ class Node:
             return value), a list of names (the function returns a list or tuple of as
             many values, in that order) or a dict mapping keys of the returned dict to
             dataset names.
-        name: The node's name inside its namespace; defaults to the function's name
-            (``lambda_to_<outputs>`` for a lambda, ``partial_<name>`` for a
-            functools.partial). Names may not contain commas or control characters.
+        name: The node's name inside its namespace; defaults to
+            ``func([in1;in2]) -> [out]``. Names may not contain commas or control
+            characters.
         tags: One tag or an iterable of tags; letters, digits, ``_``, ``-`` and ``.``.
+        confirms: A dataset name or a list of names whose dataset's ``confirm()`` the
+            runner calls after the node ran (they need not be inputs or outputs).
         namespace: Dot-separated namespace, e.g. ``"data_science.model"``; the node's
             full name becomes ``"<namespace>.<name>"``.
 
@@ -64,15 +115,18 @@ class Node:
     """
 
     __slots__ = (
-        "_base_name",
+        "_confirms",
+        "_explicit_name",
         "_func",
         "_hash",
+        "_in_bases",
         "_in_keys",
         "_in_kind",
         "_in_names",
         "_in_unique",
         "_name",
         "_namespace",
+        "_out_bases",
         "_out_keys",
         "_out_kind",
         "_out_names",
@@ -84,13 +138,16 @@ class Node:
     _in_keys: tuple[str, ...]
     _in_names: tuple[str, ...]
     _in_unique: tuple[str, ...]
+    _in_bases: tuple[str, ...]
     _out_kind: str
     _out_keys: tuple[str, ...]
     _out_names: tuple[str, ...]
-    _base_name: str
+    _out_bases: tuple[str, ...]
+    _explicit_name: str | None
     _namespace: str | None
     _name: str
     _tags: frozenset[str]
+    _confirms: tuple[str, ...]
     _hash: int
 
     def __init__(
@@ -101,6 +158,7 @@ class Node:
         *,
         name: str | None = None,
         tags: str | Iterable[str] | None = None,
+        confirms: str | list[str] | None = None,
         namespace: str | None = None,
     ) -> None:
         if not callable(func):
@@ -112,37 +170,42 @@ class Node:
         in_kind, in_keys, in_names = normalize_spec(inputs, "inputs")
         out_kind, out_keys, out_names = normalize_spec(outputs, "outputs")
         check_distinct(in_names, out_names, "")
-        if name is None:
-            base = default_node_name(func, out_names, in_names)
-        else:
+        if name is not None:
             check_node_name(name, "name")
-            base = name
         if namespace is not None:
             check_namespace(namespace, "namespace")
         tag_set = normalize_tags(tags, "tags")
+        confirmed = _normalize_confirms(confirms)
         try:
             check_signature(func, in_kind, in_keys, len(in_names))
         except NodeDefinitionError as exc:
+            base = name or default_node_name(func, in_names, out_names)
             full = f"{namespace}.{base}" if namespace else base
             raise NodeDefinitionError(f"Node '{full}': {exc.message}", hint=exc.hint) from exc
+        if in_kind == DICT:
+            order = bind_order(func, in_keys)
+            in_keys = tuple(in_keys[i] for i in order)
+            in_names = tuple(in_names[i] for i in order)
         self._init(
             func,
             (in_kind, in_keys, in_names),
             (out_kind, out_keys, out_names),
-            base_name=base,
+            name=name,
             namespace=namespace,
             tags=tag_set,
+            confirms=confirmed,
         )
 
     def _init(
         self,
         func: Callable[..., Any],
-        ins: tuple[str, tuple[str, ...], tuple[str, ...]],
-        outs: tuple[str, tuple[str, ...], tuple[str, ...]],
+        ins: _Parts,
+        outs: _Parts,
         *,
-        base_name: str,
+        name: str | None,
         namespace: str | None,
         tags: frozenset[str],
+        confirms: tuple[str, ...],
     ) -> None:
         """Set every slot from already validated parts (used by __init__ and copies)."""
         setter = object.__setattr__
@@ -150,15 +213,20 @@ class Node:
         setter(self, "_in_kind", ins[0])
         setter(self, "_in_keys", ins[1])
         setter(self, "_in_names", ins[2])
-        setter(self, "_in_unique", tuple(dict.fromkeys(ins[2])))
+        unique = tuple(dict.fromkeys(ins[2]))
+        setter(self, "_in_unique", unique)
+        setter(self, "_in_bases", _bases(unique))
         setter(self, "_out_kind", outs[0])
         setter(self, "_out_keys", outs[1])
         setter(self, "_out_names", outs[2])
-        setter(self, "_base_name", base_name)
+        setter(self, "_out_bases", _bases(outs[2]))
+        setter(self, "_explicit_name", name)
         setter(self, "_namespace", namespace)
-        setter(self, "_name", f"{namespace}.{base_name}" if namespace else base_name)
+        base = name if name is not None else default_node_name(func, ins[2], outs[2])
+        setter(self, "_name", f"{namespace}.{base}" if namespace else base)
         setter(self, "_tags", tags)
-        setter(self, "_hash", hash((self._name, ins[2], outs[2])))
+        setter(self, "_confirms", confirms)
+        setter(self, "_hash", hash((self._name, _canonical(*ins), _canonical(*outs))))
 
     # ------------------------------------------------------------------ attributes
 
@@ -173,9 +241,25 @@ class Node:
         return self._name
 
     @property
+    def short_name(self) -> str:
+        """A short label that need not be unique: the given name, else the function's
+        name in title case (``"Clean Companies"``), without the namespace."""
+        if self._explicit_name is not None:
+            return self._explicit_name
+        return readable_name(self._func).replace("_", " ").title()
+
+    @property
     def namespace(self) -> str | None:
         """The dot-separated namespace, or None."""
         return self._namespace
+
+    @property
+    def namespace_prefixes(self) -> list[str]:
+        """The namespace and every namespace enclosing it, outermost first.
+
+        ``["a", "a.b", "a.b.c"]`` for namespace ``"a.b.c"``; empty without a namespace.
+        """
+        return namespace_prefixes(self._namespace) if self._namespace else []
 
     @property
     def tags(self) -> frozenset[str]:
@@ -183,8 +267,17 @@ class Node:
         return self._tags
 
     @property
+    def confirms(self) -> list[str]:
+        """Dataset names whose dataset the runner confirms after the node ran."""
+        return list(self._confirms)
+
+    @property
     def inputs(self) -> list[str]:
-        """Dataset names read by the node, in the order they are passed to the function."""
+        """Dataset names read by the node, in the order the function receives them.
+
+        For a dict of inputs that is the order of the function's parameters (keys
+        caught by ``**kwargs`` last), as in Kedro.
+        """
         return list(self._in_names)
 
     @property
@@ -204,12 +297,48 @@ class Node:
 
     # ------------------------------------------------------------------ behaviour
 
-    def run(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Run the node on values given by dataset name (``n(a=1)``) or by position.
+
+        Positional values go to the distinct input datasets in order (``n(1, 2)`` for
+        inputs ``["a", "b"]``); keywords name datasets. Every input needs exactly one
+        value.
+
+        Returns:
+            Dataset name -> value for every output.
+
+        Raises:
+            PipelineError: Too many values, a value for a dataset that is not an input,
+                an input given twice or missing, or a return value of the wrong shape.
+            Exception: Whatever the function raises, unchanged.
+        """
+        if len(args) > len(self._in_unique):
+            raise PipelineError(
+                f"Node '{self._name}' takes {len(self._in_unique)} input value(s) "
+                f"({', '.join(self._in_unique) or 'none'}), got {len(args)} by position."
+            )
+        given = dict(zip(self._in_unique, args, strict=False))
+        twice = [name for name in kwargs if name in given]
+        extra = [name for name in kwargs if name not in self._in_unique]
+        if twice or extra:
+            problems = []
+            if extra:
+                problems.append(f"{', '.join(map(repr, extra))} is not an input")
+            if twice:
+                problems.append(f"{', '.join(map(repr, twice))} is given twice")
+            raise PipelineError(
+                f"Node '{self._name}' cannot run: {'; '.join(problems)}.",
+                hint=f"Its inputs are: {', '.join(self._in_unique) or '(none)'}.",
+            )
+        given.update(kwargs)
+        return self.run(given)
+
+    def run(self, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Call the function with the input values and name its results.
 
         Args:
             inputs: Dataset name -> value; must hold every input of the node (extra
-                entries are ignored).
+                entries are ignored). May be None for a node without inputs.
 
         Returns:
             Dataset name -> value for every output (empty when outputs is None).
@@ -219,6 +348,8 @@ class Node:
                 shape the outputs declare (wrong count, not a dict, missing keys).
             Exception: Whatever the function raises, unchanged.
         """
+        if inputs is None:
+            inputs = {}
         missing = [n for n in self._in_unique if n not in inputs]
         if missing:
             raise PipelineError(
@@ -298,10 +429,12 @@ class Node:
     ) -> Node:
         """A copy with datasets renamed, an outer namespace added, or other tags.
 
-        The function's signature is not checked again: the inputs keep their shape.
+        The function's signature is not checked again: the inputs keep their shape. A
+        node without an explicit name gets the default name of its new datasets.
         """
-        ins = (self._in_kind, self._in_keys, self._in_names)
-        outs = (self._out_kind, self._out_keys, self._out_names)
+        ins: _Parts = (self._in_kind, self._in_keys, self._in_names)
+        outs: _Parts = (self._out_kind, self._out_keys, self._out_names)
+        confirms = self._confirms
         if rename is not None:
             new_ins = tuple(rename(n) for n in self._in_names)
             new_outs = tuple(rename(n) for n in self._out_names)
@@ -312,6 +445,7 @@ class Node:
             check_distinct(new_ins, new_outs, f"Node '{self._name}': ")
             ins = (self._in_kind, self._in_keys, new_ins)
             outs = (self._out_kind, self._out_keys, new_outs)
+            confirms = tuple(rename(n) for n in confirms)
         new_namespace = self._namespace
         if namespace is not None:
             new_namespace = f"{namespace}.{self._namespace}" if self._namespace else namespace
@@ -320,9 +454,10 @@ class Node:
             self._func,
             ins,
             outs,
-            base_name=self._base_name,
+            name=self._explicit_name,
             namespace=new_namespace,
             tags=self._tags if tags is None else tags,
+            confirms=confirms,
         )
         return copy
 
@@ -331,14 +466,11 @@ class Node:
     def _key(self) -> tuple[Any, ...]:
         return (
             self._name,
-            self._in_kind,
-            self._in_keys,
-            self._in_names,
-            self._out_kind,
-            self._out_keys,
-            self._out_names,
+            _canonical(self._in_kind, self._in_keys, self._in_names),
+            _canonical(self._out_kind, self._out_keys, self._out_names),
             self._tags,
             self._namespace,
+            self._confirms,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -355,6 +487,34 @@ class Node:
     def __hash__(self) -> int:
         return self._hash
 
+    def _order(self) -> tuple[Any, ...]:
+        return (
+            self._name,
+            _canonical(self._in_kind, self._in_keys, self._in_names),
+            _canonical(self._out_kind, self._out_keys, self._out_names),
+        )
+
+    def __lt__(self, other: object) -> bool:
+        """Nodes sort by name (then datasets), so ``sorted(nodes)`` works as in Kedro."""
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._order() < other._order()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._order() <= other._order()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._order() > other._order()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._order() >= other._order()
+
     def __setattr__(self, key: str, value: object) -> None:
         raise AttributeError(
             f"Node is immutable; cannot set {key!r}. "
@@ -369,22 +529,25 @@ class Node:
         return (_restore_node, (state,))
 
     def __repr__(self) -> str:
+        """``Node(func, inputs, outputs, name)`` as given (name None when defaulted)."""
         return (
-            f"Node({callable_label(self._func)}, {self.declared_inputs!r}, "
-            f"{self.declared_outputs!r}, name={self._name!r})"
+            f"Node({readable_name(self._func)}, {self.declared_inputs!r}, "
+            f"{self.declared_outputs!r}, {self._explicit_name!r})"
         )
 
     def __str__(self) -> str:
-        return f"{self._name}: {self.signature()}"
+        """``name: func([in1;in2]) -> [out]``; without ``name: `` when not named."""
+        prefix = f"{self._explicit_name}: " if self._explicit_name is not None else ""
+        return prefix + self.signature()
 
     def signature(self) -> str:
-        """Describe the node's call as ``"func(a, b) -> [c]"`` for messages and listings.
+        """Describe the node's call as ``"func([a;b]) -> [c]"`` for messages and listings.
 
         Returns:
-            The function's label, its input dataset names and its output dataset names.
+            The function's readable name, its input and output dataset names (``None``
+            when there are none), as Kedro prints a node.
         """
-        outs = ", ".join(self._out_names)
-        return f"{callable_label(self._func)}({', '.join(self._in_names)}) -> [{outs}]"
+        return default_node_name(self._func, self._in_names, self._out_names)
 
 
 def _restore_node(state: tuple[Any, ...]) -> Node:
@@ -402,6 +565,7 @@ def node(
     *,
     name: str | None = None,
     tags: str | Iterable[str] | None = None,
+    confirms: str | list[str] | None = None,
     namespace: str | None = None,
 ) -> Node:
     """Build a :class:`Node`: a function plus the datasets it reads and writes.
@@ -418,9 +582,10 @@ def node(
             dict of parameter name -> dataset name (keyword arguments).
         outputs: ``None``, a dataset name, a list of names (the function returns a
             list or tuple of as many values) or a dict of returned key -> dataset name.
-        name: The node's name; defaults to the function's ``__name__`` (a readable
-            derived name for lambdas and functools.partial objects).
+        name: The node's name; defaults to ``func([in1;in2]) -> [out]`` as Kedro names
+            nodes.
         tags: One tag or an iterable of tags.
+        confirms: A dataset name or list of names to confirm after the node ran.
         namespace: Dot-separated namespace; the full name becomes ``"<namespace>.<name>"``.
 
     Returns:
@@ -428,8 +593,10 @@ def node(
 
     Raises:
         NodeDefinitionError: ``func`` is not callable, an argument has the wrong type,
-            an output is listed twice or is also an input, a name, tag or namespace is
+            an output is listed twice or is also an input (in any format), a name, tag or namespace is
             invalid, or the inputs do not fit the function's signature. The message
             names the argument.
     """
-    return Node(func, inputs, outputs, name=name, tags=tags, namespace=namespace)
+    return Node(
+        func, inputs, outputs, name=name, tags=tags, confirms=confirms, namespace=namespace
+    )

@@ -6,7 +6,9 @@ Everything else (free inputs, layers, filters) is computed from those indexes in
 linear in nodes + edges and cached on the pipeline, which never changes.
 
 Filters follow Kedro's semantics: each argument selects nodes from the whole pipeline
-and the selections are intersected, so the order of the arguments does not matter.
+and the selections are intersected, so the order of the arguments does not matter; a tag
+no node has selects nothing, while an unknown node, dataset or namespace is an error.
+Transcoded names (``x@pandas``, ``x@spark``) are one dataset in the graph.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from proj.exceptions import (
     CircularDependencyError,
+    ConfirmNotUniqueError,
     DuplicateNodeError,
     OutputNotUniqueError,
     PipelineError,
@@ -25,6 +28,7 @@ from proj.exceptions import (
 from proj.pipeline import _graph
 from proj.pipeline._names import namespace_prefixes, normalize_tags
 from proj.pipeline.node import Node
+from proj.pipeline.transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 
 __all__ = ["Pipeline"]
 
@@ -63,20 +67,74 @@ def _duplicate(first: Node, second: Node) -> DuplicateNodeError:
     )
 
 
+def _check_transcoding(nodes: Iterable[Node]) -> None:
+    """Reject a dataset used both with and without a transcoding format (Kedro's rule)."""
+    names: set[str] = set()
+    for member in nodes:
+        names.update(member._in_unique)
+        names.update(member._out_names)
+    mixed = sorted(
+        {
+            base
+            for name in names
+            if TRANSCODING_SEPARATOR in name and (base := strip_transcoding(name)) in names
+        }
+    )
+    if mixed:
+        raise PipelineError(
+            f"Dataset(s) {', '.join(map(repr, mixed))} are used both with a transcoding "
+            "format ('<name>@<format>') and without one.",
+            hint="Use the name with a format everywhere (e.g. 'companies@pandas'), "
+            "or rename one of them.",
+        )
+
+
+def _check_confirms(nodes: Iterable[Node]) -> None:
+    """Reject a dataset confirmed by two nodes (in any transcoding format)."""
+    seen: dict[str, Node] = {}
+    for member in nodes:
+        for name in member._confirms:
+            base = strip_transcoding(name)
+            first = seen.get(base)
+            if first is not None and first is not member:
+                raise ConfirmNotUniqueError(
+                    f"Dataset '{base}' is confirmed by two nodes: '{first._name}' and "
+                    f"'{member._name}'.",
+                    hint="Confirm each dataset from one node only.",
+                )
+            seen[base] = member
+
+
 class Pipeline:
     """An immutable set of nodes, kept in a deterministic topological order.
+
+    With ``namespace=``, ``inputs=``, ``outputs=`` or ``parameters=`` the nodes are
+    copied into a namespace and their datasets renamed first, exactly as
+    :func:`proj.pipeline.pipeline` does (Kedro 1.x's ``Pipeline`` takes the same
+    arguments).
 
     Args:
         nodes: Nodes and pipelines; pipelines contribute their nodes. The same node
             (an equal node object) may appear more than once and is kept once.
+        inputs: Free inputs to keep unprefixed or rename (see ``pipeline()``).
+        outputs: Produced datasets to keep unprefixed or rename.
+        parameters: Parameters to keep unprefixed or rename.
         tags: Tags added to every node, one string or an iterable of strings.
+        namespace: Namespace for the nodes and, unless mapped, their datasets and
+            parameters.
+        prefix_datasets_with_namespace: False keeps dataset and parameter names as
+            they are and only moves the nodes into ``namespace``.
 
     Raises:
-        PipelineError: An item is neither a Node nor a Pipeline.
+        PipelineError: An item is neither a Node nor a Pipeline; a name is used both
+            with and without a transcoding format (``x`` and ``x@pandas``); a
+            mapping is invalid (see ``pipeline()``).
         DuplicateNodeError: Two different nodes share a name.
-        OutputNotUniqueError: A dataset is produced by more than one node.
+        OutputNotUniqueError: A dataset is produced by more than one node (in any
+            format).
+        ConfirmNotUniqueError: A dataset is confirmed by more than one node.
         CircularDependencyError: The nodes form a cycle, named as ``a -> b -> a``.
-        NodeDefinitionError: A tag is invalid.
+        NodeDefinitionError: A tag or the namespace is invalid.
     """
 
     __slots__ = (
@@ -85,6 +143,7 @@ class Pipeline:
         "_consumers",
         "_nodes",
         "_producers",
+        "_transcoded",
     )
 
     _nodes: tuple[Node, ...]
@@ -92,8 +151,43 @@ class Pipeline:
     _producers: dict[str, Node]
     _consumers: dict[str, list[Node]]
     _cache: dict[str, Any]
+    _transcoded: bool
 
-    def __init__(self, nodes: Iterable[Node | Pipeline], *, tags: Names | None = None) -> None:
+    def __init__(
+        self,
+        nodes: Iterable[Node | Pipeline],
+        *,
+        inputs: str | Iterable[str] | Mapping[str, str] | None = None,
+        outputs: str | Iterable[str] | Mapping[str, str] | None = None,
+        parameters: str | Iterable[str] | Mapping[str, str] | None = None,
+        tags: Names | None = None,
+        namespace: str | None = None,
+        prefix_datasets_with_namespace: bool = True,
+    ) -> None:
+        by_name = self._collect(nodes, tags)
+        if inputs or outputs or parameters or namespace is not None:
+            from proj.pipeline.modular import map_nodes  # modular builds on this module
+
+            source = object.__new__(Pipeline)
+            source._setup(by_name, checked=True)
+            by_name = {}
+            for copy in map_nodes(
+                source,
+                inputs=inputs,
+                outputs=outputs,
+                parameters=parameters,
+                namespace=namespace,
+                prefix_datasets_with_namespace=prefix_datasets_with_namespace,
+            ):
+                known = by_name.get(copy._name)
+                if known is not None and known != copy:
+                    raise _duplicate(known, copy)
+                by_name[copy._name] = copy
+        self._setup(by_name, checked=True)
+
+    @staticmethod
+    def _collect(nodes: Iterable[Node | Pipeline], tags: Names | None) -> dict[str, Node]:
+        """The nodes of ``nodes`` by name, tagged, with duplicate names rejected."""
         if isinstance(nodes, Node | str | bytes) or not isinstance(nodes, Iterable):
             raise PipelineError(
                 f"Pipeline() takes an iterable of nodes, got {type(nodes).__name__}.",
@@ -119,7 +213,7 @@ class Pipeline:
                     by_name[current._name] = current
                 elif known is not current and known != current:
                     raise _duplicate(known, current)
-        self._setup(by_name, checked=True)
+        return by_name
 
     @classmethod
     def _subset(cls, nodes: Iterable[Node]) -> Pipeline:
@@ -135,22 +229,33 @@ class Pipeline:
     def _setup(self, by_name: dict[str, Node], *, checked: bool) -> None:
         producers: dict[str, Node] = {}
         consumers: dict[str, list[Node]] = {}
+        transcoded = False
         for member in by_name.values():
-            for dataset in member._out_names:
+            if not transcoded and (
+                member._in_bases is not member._in_unique
+                or any(TRANSCODING_SEPARATOR in n for n in member._out_names)
+            ):
+                transcoded = True
+            for dataset in member._out_bases:
                 if checked and dataset in producers:
                     first = producers[dataset]
                     raise OutputNotUniqueError(
                         f"Dataset '{dataset}' is produced by two nodes: "
                         f"'{first._name}' and '{member._name}'.",
-                        hint="A dataset has one producer; rename one of the outputs.",
+                        hint="A dataset has one producer (in any transcoding format, "
+                        "'x@a' and 'x@b' are one dataset); rename one of the outputs.",
                     )
                 producers[dataset] = member
-            for dataset in member._in_unique:
+            for dataset in member._in_bases:
                 readers = consumers.get(dataset)
                 if readers is None:
                     consumers[dataset] = [member]
                 else:
                     readers.append(member)
+        if checked:
+            if transcoded:
+                _check_transcoding(by_name.values())
+            _check_confirms(by_name.values())
         order = _graph.toposort(by_name.values(), producers, consumers)
         if len(order) != len(by_name):
             placed = {n._name for n in order}
@@ -165,6 +270,7 @@ class Pipeline:
         self._by_name = by_name
         self._producers = producers
         self._consumers = consumers
+        self._transcoded = transcoded
         self._cache = {}
 
     # ------------------------------------------------------------------ structure
@@ -176,21 +282,50 @@ class Pipeline:
 
     @property
     def producers(self) -> Mapping[str, Node]:
-        """Dataset name -> the node that produces it (read-only)."""
+        """Dataset name -> the node that produces it (read-only).
+
+        With transcoding, every format of a produced dataset maps to its producer:
+        a node writing ``x@spark`` is the producer of ``x@pandas`` too.
+        """
         view = self._cache.get("producers")
         if view is None:
-            view = self._cache["producers"] = MappingProxyType(self._producers)
+            table: Mapping[str, Node] = self._producers
+            if self._transcoded:
+                expanded = {name: m for m in self._nodes for name in m._out_names}
+                for member in self._nodes:
+                    for name in member._in_unique:
+                        writer = self._producers.get(strip_transcoding(name))
+                        if writer is not None:
+                            expanded.setdefault(name, writer)
+                table = expanded
+            view = self._cache["producers"] = MappingProxyType(dict(table))
         return view
 
     @property
     def consumers(self) -> Mapping[str, list[Node]]:
-        """Dataset name -> the nodes reading it, each once, in topological order."""
+        """Dataset name -> the nodes reading it, each once, in topological order.
+
+        With transcoding, a dataset a node writes (``x@spark``) lists the readers of
+        every format of it; a dataset read lists the readers of that exact name.
+        """
         view = self._cache.get("consumers")
         if view is None:
             rank = {n._name: i for i, n in enumerate(self._nodes)}
+            readers_of: Mapping[str, list[Node]] = self._consumers
+            if self._transcoded:
+                exact: dict[str, list[Node]] = {}
+                for member in self._nodes:
+                    for name in member._in_unique:
+                        exact.setdefault(name, []).append(member)
+                for member in self._nodes:
+                    for name in member._out_names:
+                        everyone = self._consumers.get(strip_transcoding(name))
+                        if everyone:
+                            exact[name] = everyone
+                readers_of = exact
             table = {
                 dataset: sorted(readers, key=lambda n: rank[n._name])
-                for dataset, readers in self._consumers.items()
+                for dataset, readers in readers_of.items()
             }
             view = self._cache["consumers"] = MappingProxyType(table)
         return view
@@ -200,32 +335,52 @@ class Pipeline:
         """Nodes in layers: each node's inputs come from earlier layers only.
 
         A node's layer is one more than the highest layer among the nodes it reads from;
-        each layer is sorted by name.
+        each layer is sorted by name. This is Kedro's ``grouped_nodes``.
         """
         groups = self._cache.get("grouped")
         if groups is None:
             groups = self._cache["grouped"] = _graph.layers(self._nodes, self._producers)
         return [list(group) for group in groups]
 
+    def _names(self) -> tuple[set[str], set[str]]:
+        """(every dataset name read, every dataset name written), as written in nodes."""
+        names: tuple[set[str], set[str]] | None = self._cache.get("names")
+        if names is None:
+            if self._transcoded:
+                read = {name for m in self._nodes for name in m._in_unique}
+                written = {name for m in self._nodes for name in m._out_names}
+            else:
+                read, written = set(self._consumers), set(self._producers)
+            names = self._cache["names"] = (read, written)
+        return names
+
     def all_inputs(self) -> set[str]:
         """Every dataset some node reads."""
-        return set(self._consumers)
+        return set(self._names()[0])
 
     def all_outputs(self) -> set[str]:
         """Every dataset some node writes."""
-        return set(self._producers)
+        return set(self._names()[1])
 
     def inputs(self) -> set[str]:
-        """Free inputs: datasets read by a node but written by none (incl. parameters)."""
-        return self._consumers.keys() - self._producers.keys()
+        """Free inputs: datasets read by a node but written by none (incl. parameters).
+
+        A transcoded name is free when no node writes its dataset in any format.
+        """
+        if not self._transcoded:
+            return self._consumers.keys() - self._producers.keys()
+        return {n for n in self._names()[0] if strip_transcoding(n) not in self._producers}
 
     def outputs(self) -> set[str]:
-        """Final outputs: datasets written by a node and read by none."""
-        return self._producers.keys() - self._consumers.keys()
+        """Final outputs: datasets written by a node and read by none (in any format)."""
+        if not self._transcoded:
+            return self._producers.keys() - self._consumers.keys()
+        return {n for n in self._names()[1] if strip_transcoding(n) not in self._consumers}
 
     def datasets(self) -> set[str]:
-        """Every dataset the pipeline reads or writes."""
-        return self._consumers.keys() | self._producers.keys()
+        """Every dataset the pipeline reads or writes (each transcoded name separately)."""
+        read, written = self._names()
+        return read | written
 
     # ------------------------------------------------------------------ protocol
 
@@ -325,23 +480,24 @@ class Pipeline:
         An argument that is None or empty is not applied; a string is one name.
 
         Args:
-            tags: Nodes having any of these tags.
+            tags: Nodes having any of these tags (a tag no node has selects nothing).
             from_nodes: These nodes and every node downstream of them.
             to_nodes: These nodes and every node upstream of them.
             node_names: Exactly these nodes.
             from_inputs: Nodes reading these datasets, and everything downstream. Each
-                must be read by some node.
+                must be read by some node; ``x`` stands for every format ``x@...``.
             to_outputs: Nodes needed to produce these datasets. Each must be written
-                by some node.
+                by some node; ``x`` stands for every format ``x@...``.
             node_namespaces: Nodes in these namespaces or their sub-namespaces
                 (``"a"`` matches ``"a"`` and ``"a.b"``, not ``"ab"``).
 
         Returns:
-            A new pipeline (this one when nothing is given); it may be empty.
+            A new pipeline (this one when nothing is given).
 
         Raises:
-            UnknownNameError: A node, tag, dataset or namespace is not in this
-                pipeline; the error lists it with the closest known names.
+            UnknownNameError: A node, dataset or namespace is not in this pipeline;
+                the error lists it with the closest known names.
+            PipelineError: The filters leave no node (as in Kedro).
         """
         selections = (
             (tags, "tags", self._select_tags),
@@ -353,16 +509,23 @@ class Pipeline:
             (node_namespaces, "node_namespaces", self._select_namespaces),
         )
         chosen: set[str] | None = None
+        applied: list[str] = []
         for value, what, select in selections:
             if value is None:
                 continue
             names = _as_names(value, what)
             if not names:
                 continue
+            applied.append(f"{what}={','.join(names)}")
             found = select(names, what)
             chosen = found if chosen is None else chosen & found
         if chosen is None:
             return self
+        if not chosen and self._nodes:
+            raise PipelineError(
+                f"No node is left after applying the filters {'; '.join(applied)}.",
+                hint="Check the names against `proj pipeline describe`.",
+            )
         return self._keep(chosen)
 
     def only_nodes(self, *names: str) -> Pipeline:
@@ -370,7 +533,7 @@ class Pipeline:
         return self._keep(self._select_names(names, "only_nodes"))
 
     def only_nodes_with_tags(self, *tags: str) -> Pipeline:
-        """Nodes having any of the tags. Raises UnknownNameError for an unused tag."""
+        """Nodes having any of the tags; empty when no node has one (as in Kedro)."""
         return self._keep(self._select_tags(tags, "only_nodes_with_tags"))
 
     def from_nodes(self, *names: str) -> Pipeline:
@@ -389,9 +552,46 @@ class Pipeline:
         """Nodes needed to produce the datasets. Raises UnknownNameError."""
         return self._keep(self._select_to_outputs(datasets, "to_outputs"))
 
-    def only_nodes_with_namespaces(self, *namespaces: str) -> Pipeline:
-        """Nodes in the namespaces or below them. Raises UnknownNameError."""
-        return self._keep(self._select_namespaces(namespaces, "only_nodes_with_namespaces"))
+    def only_nodes_with_inputs(self, *datasets: str) -> Pipeline:
+        """Nodes reading any of the datasets directly (nothing downstream).
+
+        ``x`` stands for every format ``x@...``; ``x@pandas`` for that format only.
+        Raises UnknownNameError for a dataset no node reads.
+        """
+        where = "only_nodes_with_inputs"
+        return self._keep({n._name for n in self._readers(datasets, where)})
+
+    def only_nodes_with_outputs(self, *datasets: str) -> Pipeline:
+        """The nodes writing the datasets (nothing upstream).
+
+        ``x`` stands for every format ``x@...``; ``x@pandas`` for that format only.
+        Raises UnknownNameError for a dataset no node writes.
+        """
+        where = "only_nodes_with_outputs"
+        return self._keep({n._name for n in self._writers(datasets, where)})
+
+    def only_nodes_with_namespaces(self, *namespaces: str | Iterable[str]) -> Pipeline:
+        """Nodes in the namespaces or below them. Raises UnknownNameError.
+
+        Takes names as arguments or one list of names (Kedro 1.x passes a list).
+        """
+        names: list[str] = []
+        for item in namespaces:
+            names.extend(_as_names(item, "only_nodes_with_namespaces"))
+        return self._keep(self._select_namespaces(names, "only_nodes_with_namespaces"))
+
+    def tag(self, tags: str | Iterable[str]) -> Pipeline:
+        """A copy of the pipeline with the tags added to every node.
+
+        Raises:
+            NodeDefinitionError: A tag is invalid.
+        """
+        extra = normalize_tags(tags, "tags")
+        if not extra:
+            return self
+        made = object.__new__(Pipeline)
+        made._setup({n._name: n.tag(extra) for n in self._nodes}, checked=False)
+        return made
 
     def _keep(self, names: set[str]) -> Pipeline:
         if len(names) == len(self._nodes):
@@ -405,19 +605,50 @@ class Pipeline:
         return [self._by_name[n] for n in names]
 
     def _check_datasets(self, names: Sequence[str], where: str, *, read: bool) -> None:
-        """Like Kedro: from_inputs needs datasets some node reads, to_outputs written ones."""
-        known: Mapping[str, object] = self._consumers if read else self._producers
-        unknown = [n for n in names if n not in known]
+        """Like Kedro: from_inputs needs datasets some node reads, to_outputs written ones.
+
+        A name without a format also matches a transcoded dataset (``x`` for ``x@a``).
+        """
+        exact = self._names()[0 if read else 1]
+        bases: Mapping[str, object] = self._consumers if read else self._producers
+        unknown = [
+            n
+            for n in names
+            if n not in exact and (TRANSCODING_SEPARATOR in n or n not in bases)
+        ]
         if not unknown:
             return
         verb, role = ("reads", "read") if read else ("writes", "written")
-        listed = sorted(known)
+        listed = sorted(exact)
         shown = ", ".join(listed[:10]) + (", ..." if len(listed) > 10 else "")
-        elsewhere = [n for n in unknown if n in self._producers or n in self._consumers]
+        every = self.datasets()
+        elsewhere = [n for n in unknown if n in every]
         hint = f"Datasets {role} by nodes: {shown or '(none)'}."
         if elsewhere:
             hint = f"No node {verb} {', '.join(map(repr, elsewhere))}. {hint}"
-        raise UnknownNameError("dataset", unknown, known, where=where, hint=hint)
+        raise UnknownNameError("dataset", unknown, exact, where=where, hint=hint)
+
+    def _readers(self, names: Sequence[str], where: str) -> list[Node]:
+        """The nodes reading the datasets; ``x`` covers every format of ``x``."""
+        self._check_datasets(names, where, read=True)
+        found: list[Node] = []
+        for name in names:
+            base = strip_transcoding(name)
+            for reader in self._consumers.get(base, ()):
+                if base == name or name in reader._in_unique:
+                    found.append(reader)
+        return found
+
+    def _writers(self, names: Sequence[str], where: str) -> list[Node]:
+        """The nodes writing the datasets; ``x`` covers every format of ``x``."""
+        self._check_datasets(names, where, read=False)
+        found: list[Node] = []
+        for name in names:
+            base = strip_transcoding(name)
+            writer = self._producers.get(base)
+            if writer is not None and (base == name or name in writer._out_names):
+                found.append(writer)
+        return found
 
     def _select_names(self, names: Sequence[str], where: str) -> set[str]:
         return {n._name for n in self._nodes_named(names, where)}
@@ -429,16 +660,13 @@ class Pipeline:
         return _graph.upstream(self._nodes_named(names, where), self._producers)
 
     def _select_from_inputs(self, names: Sequence[str], where: str) -> set[str]:
-        self._check_datasets(names, where, read=True)
-        start = [reader for n in names for reader in self._consumers.get(n, ())]
-        return _graph.downstream(start, self._consumers)
+        return _graph.downstream(self._readers(names, where), self._consumers)
 
     def _select_to_outputs(self, names: Sequence[str], where: str) -> set[str]:
-        self._check_datasets(names, where, read=False)
-        start = [self._producers[n] for n in names]
-        return _graph.upstream(start, self._producers)
+        return _graph.upstream(self._writers(names, where), self._producers)
 
     def _select_tags(self, tags: Sequence[str], where: str) -> set[str]:
+        """Nodes having any of the tags; a tag no node has selects nothing (Kedro)."""
         index: dict[str, list[str]] | None = self._cache.get("tags")
         if index is None:
             index = {}
@@ -446,10 +674,17 @@ class Pipeline:
                 for tag in member._tags:
                     index.setdefault(tag, []).append(member._name)
             self._cache["tags"] = index
-        unknown = [t for t in tags if t not in index]
-        if unknown:
-            raise UnknownNameError("tag", unknown, index, where=where)
-        return {name for tag in tags for name in index[tag]}
+        return {name for tag in tags for name in index.get(tag, ())}
+
+    def unknown_tags(self, tags: Iterable[str]) -> list[str]:
+        """The tags, in the order given, that no node of this pipeline has.
+
+        Library filters select nothing for such a tag (Kedro's semantics); the CLI
+        and ``Session.run`` call this to name them instead, with the closest tags.
+        """
+        self._select_tags((), "unknown_tags")
+        index: dict[str, list[str]] = self._cache["tags"]
+        return [tag for tag in tags if tag not in index]
 
     def _select_namespaces(self, namespaces: Sequence[str], where: str) -> set[str]:
         index: dict[str, list[str]] | None = self._cache.get("namespaces")
