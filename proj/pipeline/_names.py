@@ -21,7 +21,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9_.:@\-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _name_problem(value: str) -> str | None:
+def _name_problem(value: str) -> str | None:  # noqa: PLR0911 - one reason per rule
     """Why a dataset or node name is invalid, or None when it is fine."""
     if value.count("@") > 1:
         return "it has more than one '@' (a transcoded name is '<name>@<format>')"

@@ -84,7 +84,9 @@ def check_distinct(in_names: tuple[str, ...], out_names: tuple[str, ...], where:
     """
     out_bases = [strip_transcoding(n) for n in out_names]
     if len(set(out_bases)) != len(out_bases):
-        twice = sorted({n for n, b in zip(out_names, out_bases, strict=True) if out_bases.count(b) > 1})
+        twice = sorted(
+            {n for n, b in zip(out_names, out_bases, strict=True) if out_bases.count(b) > 1}
+        )
         raise NodeDefinitionError(
             f"{where}outputs: {', '.join(repr(n) for n in twice)} listed more than once.",
             hint="Each output of a node must be a different dataset.",
@@ -118,7 +120,7 @@ def _signature_of(func: Callable[..., Any]) -> inspect.Signature | None:
     except (KeyError, TypeError):  # not seen yet, or not weak-referenceable / hashable
         pass
     try:
-        signature: inspect.Signature | None = inspect.signature(func)
+        signature: inspect.Signature | None = inspect.signature(func, follow_wrapped=False)
     except (TypeError, ValueError):
         signature = None
     try:

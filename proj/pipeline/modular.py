@@ -104,9 +104,7 @@ def _check_outputs(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
             )
     unknown = [name for name in mapping if strip_transcoding(name) not in produced]
     if unknown:
-        raise UnknownNameError(
-            "output", unknown, pipe.all_outputs(), where="pipeline(outputs=...)"
-        )
+        raise UnknownNameError("output", unknown, pipe.all_outputs(), where="pipeline(outputs=...)")
 
 
 def _check_parameters(pipe: Pipeline, mapping: Mapping[str, str]) -> None:
@@ -235,7 +233,7 @@ def pipeline(
             hint="Write pipeline([node(...), ...], namespace=...).",
         )
     source = nodes if nodes is not None else pipe
-    assert source is not None  # noqa: S101 - checked just above
+    assert source is not None
     return Pipeline(
         source,
         inputs=inputs,

@@ -593,10 +593,8 @@ def node(
 
     Raises:
         NodeDefinitionError: ``func`` is not callable, an argument has the wrong type,
-            an output is listed twice or is also an input (in any format), a name, tag or namespace is
-            invalid, or the inputs do not fit the function's signature. The message
-            names the argument.
+            an output is listed twice or is also an input (in any format), a name, tag
+            or namespace is invalid, or the inputs do not fit the function's signature.
+            The message names the argument.
     """
-    return Node(
-        func, inputs, outputs, name=name, tags=tags, confirms=confirms, namespace=namespace
-    )
+    return Node(func, inputs, outputs, name=name, tags=tags, confirms=confirms, namespace=namespace)

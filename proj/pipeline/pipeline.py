@@ -457,7 +457,8 @@ class Pipeline:
         lines = [f"Pipeline of {len(self._nodes)} node(s)"]
         lines.append(f"Inputs: {', '.join(sorted(self.inputs())) or '(none)'}")
         for number, member in enumerate(self._nodes, start=1):
-            lines.append(f"{number:>4}. {member if not names_only else member._name}")
+            shown = member._name if names_only else f"{member._name}: {member.signature()}"
+            lines.append(f"{number:>4}. {shown}")
         lines.append(f"Outputs: {', '.join(sorted(self.outputs())) or '(none)'}")
         return "\n".join(lines)
 
@@ -612,9 +613,7 @@ class Pipeline:
         exact = self._names()[0 if read else 1]
         bases: Mapping[str, object] = self._consumers if read else self._producers
         unknown = [
-            n
-            for n in names
-            if n not in exact and (TRANSCODING_SEPARATOR in n or n not in bases)
+            n for n in names if n not in exact and (TRANSCODING_SEPARATOR in n or n not in bases)
         ]
         if not unknown:
             return

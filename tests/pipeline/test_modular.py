@@ -38,6 +38,7 @@ def modelling() -> Pipeline:
                 train,
                 {"data": "clean", "options": "params:model.options"},
                 {"model": "model", "score": "score"},
+                name="train",
                 tags="train",
             ),
             node(lambda m, p: (m, p), ["model", "parameters"], "report", name="report"),
@@ -51,17 +52,24 @@ def test_namespace_prefixes_nodes_and_internal_datasets(modelling: Pipeline) -> 
     assert sorted(nodes) == ["candidate.prepare", "candidate.report", "candidate.train"]
     assert all(n.namespace == "candidate" for n in nodes.values())
     assert nodes["candidate.prepare"].inputs == ["candidate.features"]
-    assert nodes["candidate.train"].inputs == ["candidate.clean", "params:model.options"]
+    assert nodes["candidate.train"].inputs == [
+        "candidate.clean",
+        "params:candidate.model.options",
+    ]
     assert nodes["candidate.train"].outputs == ["candidate.model", "candidate.score"]
     assert nodes["candidate.report"].inputs == ["candidate.model", "parameters"]
-    assert result.inputs() == {"candidate.features", "params:model.options", "parameters"}
+    assert result.inputs() == {
+        "candidate.features",
+        "params:candidate.model.options",
+        "parameters",
+    }
 
 
 def test_the_shape_of_inputs_and_outputs_is_kept(modelling: Pipeline) -> None:
     trained = by_name(pipeline(modelling, namespace="ns"))["ns.train"]
-    assert trained.declared_inputs == {"data": "ns.clean", "options": "params:model.options"}
+    assert trained.declared_inputs == {"data": "ns.clean", "options": "params:ns.model.options"}
     assert trained.declared_outputs == {"model": "ns.model", "score": "ns.score"}
-    assert trained.run({"ns.clean": 1, "params:model.options": 2}) == {
+    assert trained.run({"ns.clean": 1, "params:ns.model.options": 2}) == {
         "ns.model": (1, 2),
         "ns.score": 1.0,
     }
@@ -150,7 +158,88 @@ def test_tags_are_added_to_every_node(modelling: Pipeline) -> None:
 
 def test_a_list_of_nodes_is_accepted() -> None:
     result = pipeline([node(identity, "a", "b")], namespace="ns")
-    assert by_name(result)["ns.identity"].outputs == ["ns.b"]
+    assert by_name(result)["ns.identity([ns.a]) -> [ns.b]"].outputs == ["ns.b"]
+
+
+def test_unnamed_nodes_are_named_after_their_namespaced_datasets() -> None:
+    template = [node(identity, "raw", "clean"), node(identity, "clean", "final")]
+    both = pipeline(template, namespace="a") + pipeline(template, namespace="b")
+    assert sorted(by_name(both)) == [
+        "a.identity([a.clean]) -> [a.final]",
+        "a.identity([a.raw]) -> [a.clean]",
+        "b.identity([b.clean]) -> [b.final]",
+        "b.identity([b.raw]) -> [b.clean]",
+    ]
+
+
+# ----------------------------------------------------------------- Kedro 1.x rules
+
+
+def test_namespaced_parameters_get_the_namespace_unless_mapped(modelling: Pipeline) -> None:
+    result = pipeline(modelling, namespace="a.b")
+    assert "params:a.b.model.options" in result.inputs()
+    kept = pipeline(modelling, namespace="a.b", parameters="params:model.options")
+    assert "params:model.options" in kept.inputs()
+    assert "parameters" in kept.inputs()
+
+
+def test_nested_namespaces_prefix_parameters_once_per_level(modelling: Pipeline) -> None:
+    outer = pipeline(pipeline(modelling, namespace="inner"), namespace="outer")
+    assert "params:outer.inner.model.options" in outer.inputs()
+
+
+def test_prefix_datasets_with_namespace_false_only_moves_the_nodes(
+    modelling: Pipeline,
+) -> None:
+    result = pipeline(modelling, namespace="group", prefix_datasets_with_namespace=False)
+    assert result.inputs() == modelling.inputs()
+    assert result.outputs() == modelling.outputs()
+    assert sorted(by_name(result)) == ["group.prepare", "group.report", "group.train"]
+    assert result.only_nodes_with_namespaces(["group"]) == result
+
+
+def test_pipeline_takes_nodes_or_pipe(modelling: Pipeline) -> None:
+    assert pipeline(nodes=modelling, namespace="x") == pipeline(pipe=modelling, namespace="x")
+    assert pipeline(modelling.nodes) == modelling
+    with pytest.raises(PipelineError, match="not both"):
+        pipeline(modelling, pipe=modelling)
+    with pytest.raises(PipelineError, match="takes the nodes once"):
+        pipeline()
+
+
+def test_the_pipeline_class_takes_the_same_arguments(modelling: Pipeline) -> None:
+    made = Pipeline(
+        modelling,
+        namespace="ns",
+        inputs={"features": "raw"},
+        parameters="model.options",
+        tags="t",
+    )
+    assert made == pipeline(
+        modelling,
+        namespace="ns",
+        inputs={"features": "raw"},
+        parameters="model.options",
+        tags="t",
+    )
+    assert made.inputs() == {"raw", "params:model.options", "parameters"}
+
+
+def test_mapping_a_transcoded_base_maps_every_format() -> None:
+    template = Pipeline(
+        [
+            node(identity, "companies@pandas", "clean@spark", name="load"),
+            node(identity, "clean@pandas", "report", name="use"),
+        ]
+    )
+    result = pipeline(template, namespace="ns", inputs={"companies": "raw"}, outputs="clean")
+    nodes = by_name(result)
+    assert nodes["ns.load"].inputs == ["raw@pandas"]
+    assert nodes["ns.load"].outputs == ["clean@spark"]
+    assert nodes["ns.use"].inputs == ["clean@pandas"]
+    assert result.inputs() == {"raw@pandas"}
+    prefixed = pipeline(template, namespace="ns")
+    assert prefixed.inputs() == {"ns.companies@pandas"}
 
 
 def test_the_same_template_twice_under_two_namespaces(modelling: Pipeline) -> None:

@@ -51,7 +51,7 @@ def test_inputs_and_outputs_are_lists_in_declaration_order() -> None:
 
 def test_dict_inputs_and_outputs_list_dataset_names() -> None:
     n = node(add, {"b": "second", "a": "first"}, {"total": "sum_ab"})
-    assert n.inputs == ["second", "first"]
+    assert n.inputs == ["first", "second"]  # the order the function receives them
     assert n.outputs == ["sum_ab"]
     assert n.declared_inputs == {"b": "second", "a": "first"}
     assert n.declared_outputs == {"total": "sum_ab"}
@@ -75,28 +75,37 @@ def test_inputs_list_is_a_copy() -> None:
     assert n.inputs == ["a", "b"]
 
 
-def test_default_name_is_the_function_name() -> None:
-    assert node(identity, "a", "b").name == "identity"
+def test_default_name_is_formatted_as_kedro_formats_it() -> None:
+    assert node(identity, "a", "b").name == "identity([a]) -> [b]"
+    assert node(add, ["a", "b"], ["c"]).name == "add([a;b]) -> [c]"
+    assert node(split, "data", ["head", "tail"]).name == "split([data]) -> [head;tail]"
+    assert node(nothing, None, "x").name == "nothing(None) -> [x]"
+    assert node(identity, "a", None).name == "identity([a]) -> None"
+    # dict inputs in the order the function receives them, dict outputs by value
+    assert node(add, {"b": "y", "a": "x"}, {"t": "z"}).name == "add([x;y]) -> [z]"
 
 
-def test_default_name_of_a_lambda_says_what_it_makes() -> None:
-    assert node(lambda x: x, "a", "b").name == "lambda_to_b"
-    assert node(lambda x: (x, x), "a", ["b", "c"]).name == "lambda_to_b_c"
-    assert node(lambda x: None, "raw data", None).name == "lambda_from_raw_data"
-    assert node(lambda: None, None, None).name == "lambda"
+def test_one_function_in_several_unnamed_nodes_gives_distinct_names() -> None:
+    from proj.pipeline import Pipeline
+
+    pipe = Pipeline([node(identity, "a", "b"), node(identity, "b", "c")])
+    assert [n.name for n in pipe.nodes] == ["identity([a]) -> [b]", "identity([b]) -> [c]"]
 
 
-def test_default_name_of_a_partial_names_the_wrapped_function() -> None:
-    assert node(functools.partial(add, 1), "b", "c").name == "partial_add"
-
-
-def test_default_name_of_a_callable_object_is_its_class() -> None:
-    assert node(Scaler(), "a", "b").name == "Scaler"
+def test_default_name_of_a_lambda_partial_or_object() -> None:
+    assert node(lambda x: x, "a", "b").name == "<lambda>([a]) -> [b]"
+    assert node(functools.partial(add, 1), "b", "c").name == "<partial>([b]) -> [c]"
+    wrapped = functools.update_wrapper(functools.partial(add, 1), add)
+    assert node(wrapped, "b", "c").name == "add([b]) -> [c]"
+    assert node(Scaler(), "a", "b").name == "Scaler([a]) -> [b]"
 
 
 def test_namespace_prefixes_the_name() -> None:
     n = node(identity, "a", "b", namespace="data.prep")
-    assert n.name == "data.prep.identity"
+    assert n.name == "data.prep.identity([a]) -> [b]"
+    assert str(n) == "identity([a]) -> [b]"
+    assert n.namespace_prefixes == ["data", "data.prep"]
+    assert node(identity, "a", "b").namespace_prefixes == []
     assert n.namespace == "data.prep"
     explicit = node(identity, "a", "b", name="copy", namespace="ns")
     assert explicit.name == "ns.copy"
@@ -216,7 +225,9 @@ def test_bad_namespaces_are_rejected(namespace: Any) -> None:
 
 
 def test_inputs_that_do_not_fit_the_signature_are_rejected() -> None:
-    with pytest.raises(NodeDefinitionError, match=r"Node 'add': inputs do not fit") as info:
+    with pytest.raises(
+        NodeDefinitionError, match=r"Node 'add\(\[a\]\) -> \[c\]': inputs do not fit"
+    ) as info:
         node(add, ["a"], "c")
     assert "signature of add(a, b): missing" in info.value.message
     assert "missing a required argument: 'b'" in info.value.message
@@ -224,7 +235,7 @@ def test_inputs_that_do_not_fit_the_signature_are_rejected() -> None:
         node(identity, ["a", "b"], "c")
     with pytest.raises(NodeDefinitionError, match="unexpected keyword argument 'z'"):
         node(add, {"a": "x", "b": "y", "z": "w"}, "c")
-    with pytest.raises(NodeDefinitionError, match=r"Node 'ns.nothing'"):
+    with pytest.raises(NodeDefinitionError, match=r"Node 'ns.nothing\(\[a\]\) -> \[b\]'"):
         node(nothing, "a", "b", namespace="ns")
 
 
@@ -277,7 +288,9 @@ def test_run_single_output_takes_the_whole_return_value() -> None:
 
 def test_run_missing_input_is_an_error_naming_node_and_dataset() -> None:
     n = node(add, ["a", "b"], "c")
-    with pytest.raises(PipelineError, match=r"Node 'add' cannot run: input\(s\) 'b' not given"):
+    with pytest.raises(
+        PipelineError, match=r"Node 'add\(\[a;b\]\) -> \[c\]' cannot run: input\(s\) 'b' not given"
+    ):
         n.run({"a": 1})
 
 
@@ -301,7 +314,7 @@ def test_run_non_sequence_for_list_outputs_is_an_error() -> None:
 
 def test_run_non_dict_for_dict_outputs_is_an_error() -> None:
     n = node(identity, "a", {"k": "b"})
-    with pytest.raises(PipelineError, match=r"Node 'identity' \(identity\) must return a dict"):
+    with pytest.raises(PipelineError, match=r"\) -> \[b\]' \(identity\) must return a dict"):
         n.run({"a": [1]})
 
 
@@ -363,16 +376,17 @@ def test_nodes_survive_pickle_and_copy() -> None:
     n = node(add, {"a": "x", "b": "y"}, "z", tags="t", namespace="ns")
     for clone in (pickle.loads(pickle.dumps(n)), copy.copy(n), copy.deepcopy(n)):
         assert clone == n
-        assert clone.name == "ns.add"
+        assert clone.name == "ns.add([x;y]) -> [z]"
         assert clone.run({"x": 1, "y": 2}) == {"z": 3}
 
 
 def test_str_and_repr_show_name_function_and_datasets() -> None:
     n = node(add, ["a", "b"], "c", name="adder")
-    assert str(n) == "adder: add(a, b) -> [c]"
-    assert repr(n) == "Node(add, ['a', 'b'], 'c', name='adder')"
-    assert node(lambda x: x, "a", "b").signature() == "lambda(a) -> [b]"
-    assert node(functools.partial(add, 1), "a", "b").signature() == "partial(add)(a) -> [b]"
+    assert str(n) == "adder: add([a;b]) -> [c]"
+    assert repr(n) == "Node(add, ['a', 'b'], 'c', 'adder')"
+    assert str(node(identity, "a", None)) == "identity([a]) -> None"
+    assert repr(node(identity, "a", {"k": "b"})) == "Node(identity, 'a', {'k': 'b'}, None)"
+    assert str(node(identity, "a", "b", name="n", namespace="ns")) == "n: identity([a]) -> [b]"
 
 
 def test_node_class_takes_the_same_arguments_as_node() -> None:
@@ -391,7 +405,7 @@ class Unhashable:
 
 def test_unhashable_callables_make_hashable_nodes() -> None:
     first = node(Unhashable(), "a", "b")
-    assert first.name == "Unhashable"
+    assert first.name == "Unhashable([a]) -> [b]"
     assert first.run({"a": 1}) == {"b": 2}
     assert first == node(Unhashable(), "a", "b")
     assert len({first}) == 1
@@ -402,3 +416,83 @@ def test_unhashable_callables_make_hashable_nodes() -> None:
 def test_namespace_prefixes_run_from_the_outermost_namespace() -> None:
     assert namespace_prefixes("a.b.c") == ["a", "a.b", "a.b.c"]
     assert namespace_prefixes("solo") == ["solo"]
+
+
+# --------------------------------------------------------------------------- Kedro habits
+
+
+def test_a_node_is_called_with_its_inputs_by_name_or_position() -> None:
+    n = node(add, ["a", "b"], "c")
+    assert n(a=1, b=2) == {"c": 3}
+    assert n(1, 2) == {"c": 3}
+    assert n(1, b=5) == {"c": 6}
+    assert node(nothing, None, "x")() == {"x": "ignored"}
+    with pytest.raises(PipelineError, match="'z' is not an input"):
+        n(a=1, b=2, z=3)
+    with pytest.raises(PipelineError, match="'a' is given twice"):
+        n(1, a=2, b=3)
+    with pytest.raises(PipelineError, match="takes 2 input value"):
+        n(1, 2, 3)
+    with pytest.raises(PipelineError, match="'b' not given"):
+        n(1)
+
+
+def test_nodes_sort_by_name() -> None:
+    nodes = [
+        node(identity, "b", "c", name="z"),
+        node(identity, "a", "b"),
+        node(add, ["x", "y"], "w"),
+    ]
+    assert [n.name for n in sorted(nodes)] == [
+        "add([x;y]) -> [w]",
+        "identity([a]) -> [b]",
+        "z",
+    ]
+    assert nodes[1] < nodes[0]
+    with pytest.raises(TypeError):
+        assert nodes[0] < "z"  # type: ignore[operator]
+
+
+def test_dict_key_order_does_not_change_equality_or_hash() -> None:
+    first = node(add, {"a": "x", "b": "y"}, "z", name="n")
+    second = node(add, {"b": "y", "a": "x"}, "z", name="n")
+    assert first == second
+    assert hash(first) == hash(second)
+    outs = node(stats, "v", {"total": "t", "count": "c"}, name="s")
+    assert outs == node(stats, "v", {"count": "c", "total": "t"}, name="s")
+    assert node(add, ["x", "y"], "z", name="n") != node(add, ["y", "x"], "z", name="n")
+    assert node(add, ["x", "y"], "z", name="n") != first
+
+
+def test_dict_inputs_follow_the_function_signature_with_kwargs_last() -> None:
+    def many(arg1: Any, arg2: Any, *args: Any, arg3: Any, arg_10: int = 0, **extra: Any) -> None:
+        return None
+
+    n = node(many, {"arg5": "a", "arg4": "b", "arg3": "c", "arg2": "d", "arg1": "e"}, None)
+    assert n.inputs == ["e", "d", "c", "a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("confirms", "expected"), [(None, []), ("x", ["x"]), (["x", "y"], ["x", "y"])]
+)
+def test_confirms_is_kept_as_a_list(confirms: Any, expected: list[str]) -> None:
+    n = Node(func=identity, inputs="a", outputs="b", confirms=confirms)
+    assert n.confirms == expected
+    with pytest.raises(NodeDefinitionError, match="confirms"):
+        node(identity, "a", "b", confirms=3)  # type: ignore[arg-type]
+
+
+def test_class_style_construction_with_keywords() -> None:
+    n = Node(func=identity, inputs="a", outputs="b", name="n", tags=["t"], namespace="ns")
+    assert (n.name, n.tags, n.namespace) == ("ns.n", frozenset({"t"}), "ns")
+    assert n.short_name == "n"
+    assert node(identity, "a", "b").short_name == "Identity"
+
+
+def test_a_node_cannot_write_its_input_in_another_format() -> None:
+    with pytest.raises(NodeDefinitionError, match="same dataset as an input in another format"):
+        node(identity, "x@pandas", "x@spark")
+    with pytest.raises(NodeDefinitionError, match="listed more than once"):
+        node(split, "a", ["x@pandas", "x@spark"])
+    with pytest.raises(NodeDefinitionError, match="more than one '@'"):
+        node(identity, "a@b@c", "d")

@@ -127,8 +127,8 @@ def test_producers_and_consumers(spaceflights: Pipeline) -> None:
 
 def test_a_node_reading_a_dataset_twice_is_one_consumer() -> None:
     pipe = Pipeline([node(identity, "a", "b"), node(combine, ["b", "b"], "c")])
-    assert [n.name for n in pipe.consumers["b"]] == ["combine"]
-    assert names(pipe) == ["identity", "combine"]
+    assert [n.name for n in pipe.consumers["b"]] == ["combine([b;b]) -> [c]"]
+    assert names(pipe) == ["identity([a]) -> [b]", "combine([b;b]) -> [c]"]
 
 
 def test_grouped_nodes_are_layers_sorted_by_name(spaceflights: Pipeline) -> None:
@@ -154,7 +154,7 @@ def test_pipelines_can_be_built_from_pipelines_and_repeated_nodes() -> None:
     first = node(identity, "a", "b")
     second = node(identity, "b", "c", name="again")
     pipe = Pipeline([Pipeline([first]), first, second, node(identity, "a", "b")])
-    assert names(pipe) == ["identity", "again"]
+    assert names(pipe) == ["identity([a]) -> [b]", "again"]
 
 
 def test_tags_argument_tags_every_node() -> None:
@@ -180,11 +180,11 @@ def test_a_long_chain_does_not_hit_the_recursion_limit() -> None:
 
 def test_two_nodes_with_one_name_are_an_error_naming_both() -> None:
     with pytest.raises(DuplicateNodeError) as info:
-        Pipeline([node(identity, "a", "b"), node(identity, "c", "d")])
+        Pipeline([node(identity, "a", "b", name="same"), node(identity, "c", "d", name="same")])
     message = info.value.message
-    assert "Two different nodes are named 'identity'" in message
-    assert "identity(a) -> [b]" in message
-    assert "identity(c) -> [d]" in message
+    assert "Two different nodes are named 'same'" in message
+    assert "identity([a]) -> [b]" in message
+    assert "identity([c]) -> [d]" in message
     assert "name=" in str(info.value.hint)
     assert "namespace=" in str(info.value.hint)
 
@@ -193,7 +193,7 @@ def test_duplicate_names_with_the_same_datasets_say_what_differs() -> None:
     with pytest.raises(DuplicateNodeError) as info:
         Pipeline([node(identity, "a", "b"), node(identity, "a", "b", tags="t")])
     assert info.value.message.endswith(
-        "identity(a) -> [b] and identity(a) -> [b]. They use the same datasets but differ "
+        "identity([a]) -> [b] and identity([a]) -> [b]. They use the same datasets but differ "
         "in function object or tags."
     )
 
@@ -309,7 +309,7 @@ def test_describe_lists_inputs_nodes_and_outputs(spaceflights: Pipeline) -> None
     assert lines[2].strip() == "1. data.prep.clean_companies"
     assert lines[-1] == "Outputs: metrics, summary"
     detailed = spaceflights.describe(names_only=False)
-    assert "data.join: combine(companies, shuttles, params:min_size) -> [table]" in detailed
+    assert "data.join: combine([companies;shuttles;params:min_size]) -> [table]" in detailed
 
 
 def test_repr_names_the_first_nodes() -> None:
@@ -383,9 +383,21 @@ def test_filters_intersect_in_any_order(spaceflights: Pipeline) -> None:
     )
 
 
-def test_an_empty_result_is_not_an_error(spaceflights: Pipeline) -> None:
-    result = spaceflights.filter(tags=["prep"], node_namespaces=["science"])
-    assert len(result) == 0
+def test_a_filter_that_leaves_nothing_is_an_error_as_in_kedro(spaceflights: Pipeline) -> None:
+    with pytest.raises(PipelineError, match="No node is left after applying the filters") as info:
+        spaceflights.filter(tags=["prep"], node_namespaces=["science"])
+    assert "tags=prep; node_namespaces=science" in info.value.message
+    assert isinstance(info.value, ValueError)
+
+
+def test_an_unknown_tag_selects_nothing_as_in_kedro(spaceflights: Pipeline) -> None:
+    assert len(spaceflights.only_nodes_with_tags("reports")) == 0
+    assert spaceflights.only_nodes_with_tags(
+        "reports", "prep"
+    ) == spaceflights.only_nodes_with_tags("prep")
+    with pytest.raises(PipelineError, match="No node is left"):
+        spaceflights.filter(tags=["reports"])
+    assert spaceflights.unknown_tags(["reports", "prep", "x"]) == ["reports", "x"]
 
 
 def test_no_filter_returns_the_pipeline(spaceflights: Pipeline) -> None:
@@ -415,7 +427,6 @@ def test_filter_results_are_ordered_like_a_fresh_pipeline() -> None:
         ({"node_names": "science.trian"}, "node", "node_names", "science.trian", "science.train"),
         ({"from_inputs": ["tabel"]}, "dataset", "from_inputs", "tabel", "table"),
         ({"to_outputs": ["metric"]}, "dataset", "to_outputs", "metric", "metrics"),
-        ({"tags": ["reports"]}, "tag", "tags", "reports", "report"),
         ({"node_namespaces": ["scince"]}, "namespace", "node_namespaces", "scince", "science"),
     ],
 )
@@ -501,8 +512,10 @@ def test_single_purpose_methods_without_names_select_nothing(spaceflights: Pipel
 def test_single_purpose_methods_report_unknown_names(spaceflights: Pipeline) -> None:
     with pytest.raises(UnknownNameError, match="Unknown node in only_nodes: 'x'"):
         spaceflights.only_nodes("data.join", "x")
-    with pytest.raises(UnknownNameError, match="Unknown tags in only_nodes_with_tags"):
-        spaceflights.only_nodes_with_tags("x", "y")
+    with pytest.raises(UnknownNameError, match="Unknown dataset in only_nodes_with_inputs"):
+        spaceflights.only_nodes_with_inputs("tabel")
+    with pytest.raises(UnknownNameError, match="Unknown dataset in only_nodes_with_outputs"):
+        spaceflights.only_nodes_with_outputs("metric")
 
 
 def test_filtered_pipelines_are_real_pipelines(spaceflights: Pipeline) -> None:
