@@ -333,8 +333,18 @@ class Session:
                 "pipeline.py with create_pipeline(), or convert a notebook with "
                 "`proj jupyter convert NOTEBOOK --to-pipeline NAME`.",
             )
-        if filters:
-            selected = selected.filter(**filters)
+        tags = filters.get("tags")
+        if tags:  # the library selects nothing for an unknown tag (Kedro); name it here
+            unknown = selected.unknown_tags(tags)
+            if unknown:
+                known = {tag for member in selected.nodes for tag in member.tags}
+                raise UnknownNameError("tag", unknown, known, where=f"pipeline {'+'.join(names)}")
+        try:
+            selected = selected.filter(**filters) if filters else selected
+        except PipelineError as exc:
+            if isinstance(exc, UnknownNameError):
+                raise
+            selected = selected.only_nodes()  # nothing left: said below with the pipeline
         if not selected.nodes:
             described = ", ".join(f"{k}={v}" for k, v in filters.items()) or "no filter"
             raise PipelineError(

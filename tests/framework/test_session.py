@@ -77,6 +77,16 @@ def test_unknown_pipeline_suggests_the_closest(project: Path) -> None:
         Session.create(project).run("data_sciense")
 
 
+def test_an_unknown_tag_is_named_with_the_closest_tags(project: Path) -> None:
+    # The library's filters select nothing for an unknown tag (Kedro); a run names it.
+    with pytest.raises(
+        UnknownNameError, match="Unknown tag in pipeline __default__: 'evaluatoin'"
+    ) as info:
+        Session.create(project).run(tags=["evaluatoin"])
+    assert info.value.suggestions["evaluatoin"] == ["evaluation"]
+    assert Session.create(project).pipelines["__default__"].only_nodes_with_tags("x").nodes == []
+
+
 def test_filters_that_leave_nothing_are_explained(project: Path) -> None:
     with pytest.raises(PipelineError, match="Nothing to run"):
         Session.create(project).run(node_names="clean_iris", from_nodes="split_data")
