@@ -438,6 +438,18 @@ class _Writer:
             arguments.append(f"inputs={_set(self.catalog_inputs)}")
         if self.catalog_outputs:
             arguments.append(f"outputs={_set(self.catalog_outputs)}")
+        # A namespace prefixes parameters too (params:<ns>.<key>, as in Kedro): keep the
+        # notebook's parameter names, which conf/base/parameters.yml already has.
+        params = sorted(
+            {
+                item.dataset
+                for flow in self.flows
+                for item in flow.inputs
+                if item.dataset.startswith("params:")
+            }
+        )
+        if params:
+            arguments.append(f"parameters={_set(params)}")
         call = f"    return pipeline(nodes, {', '.join(arguments)})"
         if len(call) > 99:
             call = (

@@ -179,7 +179,11 @@ def test_generated_nodes_read_like_the_notebook() -> None:
         "    rate = rate_data\n\n    return iris, rate\n"
     ) in body
     assert 'inputs=["iris__iris_node", "params:model.rate"]' in result.pipeline_source
-    assert 'return pipeline(nodes, namespace="shapes", inputs={"iris"})' in result.pipeline_source
+    # The namespace would prefix parameters (params:shapes.model.rate): they are kept.
+    assert (
+        'return pipeline(nodes, namespace="shapes", inputs={"iris"}, '
+        'parameters={"params:model.rate"})'
+    ) in result.pipeline_source
     line = result.nodes_source.split("\n").index("    rate = rate_data") + 1
     assert result.where(line) == "cell 5, line 3"
 
