@@ -125,7 +125,7 @@ def resolve(source, name):
 
 # A pytest plugin: in lenient mode, pytest.raises(..., match=...) checks the exception
 # type only, so message wording is ignored.
-LENIENT_PLUGIN = '''\
+LENIENT_PLUGIN = """\
 import os
 
 import pytest
@@ -138,7 +138,7 @@ if os.environ.get("KEDRO_COMPAT_LENIENT") == "1":
         return _raises(*args, **kwargs)
 
     pytest.raises = raises
-'''
+"""
 
 
 class _Rewriter(ast.NodeTransformer):
@@ -203,8 +203,19 @@ def fetch(version: str, cache: Path) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     sdists = cache / "sdist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary",
-         ":all:", "--dest", str(sdists), f"kedro=={version}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--dest",
+            str(sdists),
+            f"kedro=={version}",
+        ],
         check=False,
     )
     for archive in sorted(sdists.glob(f"kedro-{version}.tar.gz")):
@@ -262,10 +273,25 @@ def run(work: Path, files: list[Path], *, lenient: bool) -> dict[str, tuple[int,
     report = work / ("lenient.xml" if lenient else "strict.xml")
     env = {**_environ(), "KEDRO_COMPAT_LENIENT": "1" if lenient else "0"}
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "-W", "ignore", f"--rootdir={work}", f"--junitxml={report}",
-         *(str(f.relative_to(work)) for f in files)],
-        cwd=work, env=env, check=False, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "-W",
+            "ignore",
+            f"--rootdir={work}",
+            f"--junitxml={report}",
+            *(str(f.relative_to(work)) for f in files),
+        ],
+        cwd=work,
+        env=env,
+        check=False,
+        capture_output=True,
     )
     counts: dict[str, list[int]] = {str(f.relative_to(work)): [0, 0] for f in files}
     if not report.exists():

@@ -486,9 +486,9 @@ class Pipeline:
             to_nodes: These nodes and every node upstream of them.
             node_names: Exactly these nodes.
             from_inputs: Nodes reading these datasets, and everything downstream. Each
-                must be read by some node; ``x`` stands for every format ``x@...``.
-            to_outputs: Nodes needed to produce these datasets. Each must be written
-                by some node; ``x`` stands for every format ``x@...``.
+                must be in the pipeline; ``x`` stands for every format ``x@...``.
+            to_outputs: Nodes needed to produce these datasets. Each must be in the
+                pipeline; ``x`` stands for every format ``x@...``.
             node_namespaces: Nodes in these namespaces or their sub-namespaces
                 (``"a"`` matches ``"a"`` and ``"a.b"``, not ``"ab"``).
 
@@ -557,7 +557,7 @@ class Pipeline:
         """Nodes reading any of the datasets directly (nothing downstream).
 
         ``x`` stands for every format ``x@...``; ``x@pandas`` for that format only.
-        Raises UnknownNameError for a dataset no node reads.
+        Raises UnknownNameError for a dataset that is not in the pipeline.
         """
         where = "only_nodes_with_inputs"
         return self._keep({n._name for n in self._readers(datasets, where)})
@@ -566,7 +566,7 @@ class Pipeline:
         """The nodes writing the datasets (nothing upstream).
 
         ``x`` stands for every format ``x@...``; ``x@pandas`` for that format only.
-        Raises UnknownNameError for a dataset no node writes.
+        Raises UnknownNameError for a dataset that is not in the pipeline.
         """
         where = "only_nodes_with_outputs"
         return self._keep({n._name for n in self._writers(datasets, where)})
@@ -605,31 +605,25 @@ class Pipeline:
             raise UnknownNameError("node", unknown, self._by_name, where=where)
         return [self._by_name[n] for n in names]
 
-    def _check_datasets(self, names: Sequence[str], where: str, *, read: bool) -> None:
-        """Like Kedro: from_inputs needs datasets some node reads, to_outputs written ones.
+    def _check_datasets(self, names: Sequence[str], where: str) -> None:
+        """Like Kedro: every dataset named must be in the pipeline (read or written).
 
         A name without a format also matches a transcoded dataset (``x`` for ``x@a``).
+        A dataset that is in the pipeline but not read (``from_inputs``) or not written
+        (``to_outputs``) selects nothing.
         """
-        exact = self._names()[0 if read else 1]
-        bases: Mapping[str, object] = self._consumers if read else self._producers
-        unknown = [
-            n for n in names if n not in exact and (TRANSCODING_SEPARATOR in n or n not in bases)
-        ]
-        if not unknown:
-            return
-        verb, role = ("reads", "read") if read else ("writes", "written")
-        listed = sorted(exact)
-        shown = ", ".join(listed[:10]) + (", ..." if len(listed) > 10 else "")
         every = self.datasets()
-        elsewhere = [n for n in unknown if n in every]
-        hint = f"Datasets {role} by nodes: {shown or '(none)'}."
-        if elsewhere:
-            hint = f"No node {verb} {', '.join(map(repr, elsewhere))}. {hint}"
-        raise UnknownNameError("dataset", unknown, exact, where=where, hint=hint)
+        unknown = [
+            n
+            for n in names
+            if n not in every and n not in self._producers and n not in self._consumers
+        ]
+        if unknown:
+            raise UnknownNameError("dataset", unknown, every, where=where)
 
     def _readers(self, names: Sequence[str], where: str) -> list[Node]:
         """The nodes reading the datasets; ``x`` covers every format of ``x``."""
-        self._check_datasets(names, where, read=True)
+        self._check_datasets(names, where)
         found: list[Node] = []
         for name in names:
             base = strip_transcoding(name)
@@ -640,7 +634,7 @@ class Pipeline:
 
     def _writers(self, names: Sequence[str], where: str) -> list[Node]:
         """The nodes writing the datasets; ``x`` covers every format of ``x``."""
-        self._check_datasets(names, where, read=False)
+        self._check_datasets(names, where)
         found: list[Node] = []
         for name in names:
             base = strip_transcoding(name)
