@@ -77,6 +77,8 @@ import importlib
 FALLBACKS = {fallbacks!r}
 RENAMES = {{
     "ModularPipelineError": "PipelineError",
+    "_strip_transcoding": "strip_transcoding",
+    "_transcode_split": "transcode_split",
     "DatasetError": "DatasetError",
     "DatasetNotFoundError": "DatasetNotFoundError",
 }}

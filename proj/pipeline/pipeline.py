@@ -462,6 +462,34 @@ class Pipeline:
         lines.append(f"Outputs: {', '.join(sorted(self.outputs())) or '(none)'}")
         return "\n".join(lines)
 
+    def to_json(self) -> str:
+        """The pipeline as JSON: proj's version and, per node in run order, its name,
+        inputs, outputs and sorted tags (the shape of Kedro's ``Pipeline.to_json``,
+        with ``proj_version`` for ``kedro_version``).
+
+        Returns:
+            ``{"proj_version": "...", "pipeline": [{"name", "inputs", "outputs",
+            "tags"}, ...]}`` as a string.
+        """
+        import json
+
+        from proj import __version__
+
+        return json.dumps(
+            {
+                "proj_version": __version__,
+                "pipeline": [
+                    {
+                        "name": n._name,
+                        "inputs": list(n._in_names),
+                        "outputs": list(n._out_names),
+                        "tags": sorted(n._tags),
+                    }
+                    for n in self._nodes
+                ],
+            }
+        )
+
     # ------------------------------------------------------------------ slicing
 
     def filter(

@@ -45,5 +45,8 @@ def strip_transcoding(name: str) -> str:
 
     Returns:
         ``"companies"`` for ``"companies@pandas"``.
+
+    Raises:
+        ValueError: The name has more than one ``@``.
     """
-    return name.partition(TRANSCODING_SEPARATOR)[0]
+    return transcode_split(name)[0]

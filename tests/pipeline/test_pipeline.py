@@ -549,3 +549,17 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_to_json_lists_nodes_in_run_order() -> None:
+    import json
+
+    from proj import __version__
+
+    pipe = Pipeline([node(identity, "b", "c", name="second"), node(identity, "a", "b", tags="t")])
+    data = json.loads(pipe.to_json())
+    assert data["proj_version"] == __version__
+    assert data["pipeline"] == [
+        {"name": "identity([a]) -> [b]", "inputs": ["a"], "outputs": ["b"], "tags": ["t"]},
+        {"name": "second", "inputs": ["b"], "outputs": ["c"], "tags": []},
+    ]
