@@ -112,9 +112,10 @@ def test_single_cell_puts_the_future_import_first(nodes_module: ModuleType) -> N
 def test_dict_inputs_and_outputs(nodes_module: ModuleType) -> None:
     spec = node(nodes_module.pair, {"right": "b", "left": "a"}, {"sum": "s", "diff": "d"})
     code = node_code(spec)
-    assert code.inputs == 'right = catalog.load("b")\nleft = catalog.load("a")'
+    # Dict inputs follow the function's parameter order, as Kedro lists them.
+    assert code.inputs == 'left = catalog.load("a")\nright = catalog.load("b")'
     assert code.call == (
-        'outputs = pair(right=right, left=left)\ns = outputs["sum"]\nd = outputs["diff"]'
+        'outputs = pair(left=left, right=right)\ns = outputs["sum"]\nd = outputs["diff"]'
     )
     namespace = execute(code.as_single_cell(), a=5, b=2)
     assert (namespace["s"], namespace["d"]) == (7, 3)
