@@ -166,6 +166,7 @@ class PipelineDescription:
 
 def _registered(start: str | Path | None) -> tuple[Session, dict[str, Pipeline]]:
     session = Session.create(start, record_runs=False)
+    session.write_completion_cache()  # listing the project refreshes what completion offers
     return session, session.pipelines
 
 

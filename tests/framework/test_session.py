@@ -138,7 +138,10 @@ def test_two_projects_with_one_package_name_do_not_mix(tmp_path: Path) -> None:
 
 
 def test_the_completion_cache_is_written_with_the_projects_names(project: Path) -> None:
-    Session.create(project).pipelines  # noqa: B018
+    session = Session.create(project)
+    session.pipelines  # noqa: B018 - reading the pipelines writes nothing
+    assert not (project / ".proj" / "completion.json").exists()
+    session.write_completion_cache()
     cache = json.loads((project / ".proj" / "completion.json").read_text())
     assert "train_model" in cache["names"]["nodes"]
     assert cache["names"]["tags"] == ["evaluation", "preprocessing", "training"]
