@@ -185,3 +185,29 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
     sys.exit(0)
+
+
+def run_project(package_dir: str | os.PathLike[str], argv: list[str] | None = None) -> NoReturn:
+    """``proj run`` for one project: what a project's ``__main__.py`` calls, so that
+    ``python -m <package>`` and the project's console script run it.
+
+    The project is the one holding ``package_dir`` (a source checkout); for a package
+    installed elsewhere, the project around the working directory. The working
+    directory moves to the project root when it is outside the project.
+
+    Args:
+        package_dir: The folder of the project's package (``Path(__file__).parent``).
+        argv: ``proj run`` options; default ``sys.argv[1:]``.
+    """
+    from pathlib import Path
+
+    from proj.exceptions import ProjError
+    from proj.framework.project import find_project
+
+    try:
+        root: Path | None = find_project(Path(package_dir)).project_path
+    except ProjError:
+        root = None
+    if root is not None and not Path.cwd().resolve().is_relative_to(root.resolve()):
+        os.chdir(root)
+    main(["run", *(sys.argv[1:] if argv is None else argv)])

@@ -75,8 +75,10 @@ def read_run_config(path: Path, known: list[str]) -> tuple[dict[str, Any], dict[
         )
     defaults: dict[str, Any] = {}
     params: dict[str, Any] | None = None
-    lists = {"pipeline", "tags", "nodes", "from_nodes", "to_nodes", "from_inputs"}
-    lists |= {"to_outputs", "namespaces", "load_versions"}
+    from proj.framework.session import RUN_FILTERS
+
+    lists = {flag[2:].replace("-", "_") for _, flag in RUN_FILTERS.values()}
+    lists |= {"pipeline", "load_versions"}
     for raw_key, value in section.items():
         key = str(raw_key).replace("-", "_")
         name = _ALIASES.get(key, key)

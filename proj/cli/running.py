@@ -42,17 +42,11 @@ class RunOptions:
 
     def slicing(self) -> dict[str, list[str]]:
         """The slicing flags given, by option name."""
+        from proj.framework.session import RUN_FILTERS
+
         request = self.request
-        flags = {
-            "--pipeline": request.pipeline_names,
-            "--tags": request.tags,
-            "--nodes": request.node_names,
-            "--from-nodes": request.from_nodes,
-            "--to-nodes": request.to_nodes,
-            "--from-inputs": request.from_inputs,
-            "--to-outputs": request.to_outputs,
-            "--namespaces": request.namespaces,
-        }
+        flags = {"--pipeline": request.pipeline_names}
+        flags |= {flag: getattr(request, name) for name, (_, flag) in RUN_FILTERS.items()}
         return {flag: values for flag, values in flags.items() if values}
 
 

@@ -38,17 +38,22 @@ def _names(value: str | Iterable[str] | None) -> list[str]:
     return list(value)
 
 
-#: The fields of :class:`RunRequest` that select nodes (each a filter of
-#: :meth:`proj.pipeline.Pipeline.filter`).
-FILTER_FIELDS = (
-    "tags",
-    "node_names",
-    "from_nodes",
-    "to_nodes",
-    "from_inputs",
-    "to_outputs",
-    "namespaces",
-)
+#: The run filters, declared once: :class:`RunRequest` field -> (keyword of
+#: :meth:`proj.pipeline.Pipeline.filter`, option of ``proj run``). Everything that
+#: lists the filters (the request, ``Session.run``, the CLI's resume hint, the run
+#: store's display, the visualiser) derives from this table.
+RUN_FILTERS: dict[str, tuple[str, str]] = {
+    "tags": ("tags", "--tags"),
+    "node_names": ("node_names", "--nodes"),
+    "from_nodes": ("from_nodes", "--from-nodes"),
+    "to_nodes": ("to_nodes", "--to-nodes"),
+    "from_inputs": ("from_inputs", "--from-inputs"),
+    "to_outputs": ("to_outputs", "--to-outputs"),
+    "namespaces": ("node_namespaces", "--namespaces"),
+}
+
+#: The fields of :class:`RunRequest` that select nodes.
+FILTER_FIELDS = tuple(RUN_FILTERS)
 
 
 @dataclass(frozen=True)
@@ -80,15 +85,7 @@ class RunRequest:
 
     def filters(self) -> dict[str, list[str]]:
         """The filters as keyword arguments of ``Pipeline.filter`` (only those given)."""
-        pairs = {
-            "tags": self.tags,
-            "node_names": self.node_names,
-            "from_nodes": self.from_nodes,
-            "to_nodes": self.to_nodes,
-            "from_inputs": self.from_inputs,
-            "to_outputs": self.to_outputs,
-            "node_namespaces": self.namespaces,
-        }
+        pairs = {keyword: getattr(self, name) for name, (keyword, _) in RUN_FILTERS.items()}
         return {key: value for key, value in pairs.items() if value}
 
     def as_dict(self) -> dict[str, Any]:
@@ -449,15 +446,18 @@ class Session:
                 )
             pipeline_names = pipeline_name
         runner = runner or SequentialRunner()
+        given = {
+            "tags": tags,
+            "node_names": node_names,
+            "from_nodes": from_nodes,
+            "to_nodes": to_nodes,
+            "from_inputs": from_inputs,
+            "to_outputs": to_outputs,
+            "namespaces": namespaces,
+        }
         request = RunRequest(
             pipeline_names=_names(pipeline_names),
-            tags=_names(tags),
-            node_names=_names(node_names),
-            from_nodes=_names(from_nodes),
-            to_nodes=_names(to_nodes),
-            from_inputs=_names(from_inputs),
-            to_outputs=_names(to_outputs),
-            namespaces=_names(namespaces),
+            **{name: _names(given[name]) for name in RUN_FILTERS},
             load_versions=dict(load_versions or {}),
             only_missing_outputs=only_missing_outputs,
             runner=type(runner).__name__,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from proj.config.params import is_parameter
 from proj.exceptions import PipelineError, UnknownNameError
 from proj.pipeline._names import check_namespace, normalize_tags
 from proj.pipeline.pipeline import Pipeline
@@ -31,8 +32,7 @@ __all__ = ["pipeline"]
 DatasetMapping = str | Iterable[str] | Mapping[str, str] | None
 
 
-def _is_parameter(name: str) -> bool:
-    return name == "parameters" or name.startswith("params:")
+_is_parameter = is_parameter
 
 
 def _as_parameter(name: str) -> str:
