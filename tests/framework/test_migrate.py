@@ -74,7 +74,7 @@ def test_what_cannot_be_ported_is_listed_by_file_and_line(tmp_path: Path) -> Non
 
 
 def test_refuses_a_folder_that_is_not_a_kedro_project(tmp_path: Path) -> None:
-    with pytest.raises(ProjectError, match="is not a Kedro project: it has no pyproject.toml"):
+    with pytest.raises(ProjectError, match=r"is not a Kedro project: it has no pyproject\.toml"):
         plan_migration(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     with pytest.raises(ProjectError, match=r"has no \[tool.kedro\] table"):
