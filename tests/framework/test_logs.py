@@ -69,5 +69,5 @@ def test_logging_yml_or_the_environment_variable_configures_logging(
         configure_project_logging("some_project_pkg", tmp_path)
     (tmp_path / "bad.yml").write_text("version: 1\nhandlers: {h: {class: nowhere.Handler}}\n")
     monkeypatch.setenv(LOGGING_ENV_VAR, str(tmp_path / "bad.yml"))
-    with pytest.raises(ProjectError, match="bad.yml is invalid"):
+    with pytest.raises(ProjectError, match=r"bad\.yml is invalid"):
         configure_project_logging("some_project_pkg", tmp_path)
