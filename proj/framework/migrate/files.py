@@ -29,7 +29,7 @@ KEPT_METADATA = ("package_name", "project_name", "source_dir")
 #: Distributions of Kedro's family -> what to tell the person.
 RELATED_PACKAGES = {
     "kedro-datasets": "proj has built-in datasets; keep kedro-datasets only for the types "
-    "`proj migrate` reported (proj loads them through its kedro-datasets adapter).",
+    "`proj migrate` reported as having no built-in (through proj[kedro-datasets]).",
     "kedro-viz": "`proj viz` shows the pipeline; remove kedro-viz unless you still use it.",
     "kedro-telemetry": "remove it: proj sends no telemetry.",
 }
@@ -143,8 +143,9 @@ def rewrite_catalog(text: str) -> TextResult:
                 (
                     line,
                     f"dataset type {current} ({where})",
-                    "proj has no built-in of that type: keep kedro-datasets installed "
-                    "(proj loads it through its adapter), or declare another type.",
+                    "proj has no built-in of that type: declare a built-in type or your own "
+                    "AbstractDataset subclass by dotted path; with proj's kedro-datasets "
+                    "adapter (proj[kedro-datasets]) the Kedro type loads as it is.",
                 )
             )
 

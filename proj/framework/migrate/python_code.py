@@ -105,8 +105,8 @@ def resolve_name(kedro_module: str, name: str) -> Resolution:
         return Resolution(
             None,
             name,
-            f"proj has no built-in {name}; keep kedro-datasets installed (proj loads its "
-            "datasets through the kedro-datasets adapter) or write an AbstractDataset.",
+            f"proj has no built-in {name}: use a built-in dataset or write an "
+            "AbstractDataset subclass (or keep kedro-datasets with proj[kedro-datasets]).",
         )
     candidates: tuple[str, ...] = ()
     for prefix, modules in MODULES.items():
