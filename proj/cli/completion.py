@@ -42,7 +42,7 @@ def project_names(kind: str, start: Path | None = None) -> list[str]:
             from proj.framework import Session
 
             session = Session.create(metadata.project_path, record_runs=False)
-            session.pipelines  # noqa: B018 - loading the registry writes the cache
+            session.write_completion_cache()
         except Exception:  # completion must never break the shell
             return []
         names = read_cache(metadata.project_path) or {}

@@ -34,7 +34,7 @@ def completion_script(shell: str) -> str:
     """
     if shell not in SCRIPTS:
         raise ValueError(f"No completion script for {shell!r}; choose one of {', '.join(SCRIPTS)}.")
-    from typer._completion_shared import get_completion_script
+    from typer.completion import get_completion_script  # type: ignore[attr-defined]
 
     script = get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell)
     return script + "\n"

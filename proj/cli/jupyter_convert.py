@@ -47,7 +47,6 @@ def convert(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Show the changes as a unified diff; write nothing."
     ),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """Convert notebook code into project code.
 
@@ -68,7 +67,7 @@ def convert(
     """
     from proj.cli.output import setup_logging
 
-    setup_logging(verbose=verbose)
+    setup_logging()
     paths = list(notebooks or [])
     _check_arguments(paths, all_notebooks=all_notebooks, to_pipeline=to_pipeline, split=split)
     from proj.notebook.convert import convert_notebooks, convert_to_pipeline

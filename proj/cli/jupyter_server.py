@@ -36,13 +36,12 @@ def _launch(
     idle_timeout: int | None,
     jupyter_args: list[str] | None,
     extra: list[str],
-    verbose: bool,
 ) -> None:
     from proj.cli.output import setup_logging
     from proj.framework import find_project
     from proj.jupyter.server import launch
 
-    setup_logging(verbose=verbose)
+    setup_logging()
     launch(
         app,
         find_project(),
@@ -71,7 +70,6 @@ IdleTimeoutOption = Annotated[
         help="Shut down kernels idle this long, even with a tab open (0: never).",
     ),
 ]
-VerboseOption = Annotated[bool, typer.Option("--verbose", help="Show tracebacks on errors.")]
 
 
 def notebook(
@@ -81,13 +79,12 @@ def notebook(
     port: PortOption = None,
     no_browser: NoBrowserOption = False,
     idle_timeout: IdleTimeoutOption = None,
-    verbose: VerboseOption = False,
 ) -> None:
     """Start Jupyter Notebook in the project, with the project kernel as the default.
 
     Installs (refreshes) the project kernel first, so it runs the current Python.
     """
-    _launch("notebook", env, port, no_browser, idle_timeout, jupyter_args, ctx.args, verbose)
+    _launch("notebook", env, port, no_browser, idle_timeout, jupyter_args, ctx.args)
 
 
 def lab(
@@ -97,13 +94,12 @@ def lab(
     port: PortOption = None,
     no_browser: NoBrowserOption = False,
     idle_timeout: IdleTimeoutOption = None,
-    verbose: VerboseOption = False,
 ) -> None:
     """Start JupyterLab in the project, with the project kernel as the default.
 
     Installs (refreshes) the project kernel first, so it runs the current Python.
     """
-    _launch("lab", env, port, no_browser, idle_timeout, jupyter_args, ctx.args, verbose)
+    _launch("lab", env, port, no_browser, idle_timeout, jupyter_args, ctx.args)
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -161,7 +157,6 @@ def _render_servers(statuses: list[ServerStatus]) -> None:
 
 def list_servers(
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """List running Jupyter servers and the kernels they run.
 
@@ -172,7 +167,7 @@ def list_servers(
     from proj.jupyter.deps import require
     from proj.jupyter.sessions import list_running
 
-    setup_logging(verbose=verbose, quiet=True)
+    setup_logging(quiet=True)
     require("jupyter_core", feature="proj jupyter list")
     statuses = list_running()
     if json_output:
@@ -219,7 +214,6 @@ def stop(
         help="Stop kernels with no activity for at least this many minutes.",
     ),
     project: bool = typer.Option(False, "--project", help="Stop this project's kernels."),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """Stop (unload) running kernels, freeing their memory; notebooks are kept.
 
@@ -236,7 +230,7 @@ def stop(
             "or --project.",
             param_hint="KERNEL_ID|NOTEBOOK_PATH",
         )
-    setup_logging(verbose=verbose, quiet=True)
+    setup_logging(quiet=True)
     require("jupyter_core", feature="proj jupyter stop")
     kernel_name = None
     if project:
@@ -275,7 +269,6 @@ def new(
         "(default: explore with --dataset, else blank).",
     ),
     env: EnvOption = None,
-    verbose: VerboseOption = False,
 ) -> None:
     """Create a notebook from a template, selecting the project kernel; never overwrites."""
     from rich.markup import escape
@@ -284,7 +277,7 @@ def new(
     from proj.framework import find_project
     from proj.jupyter.notebooks import new_notebook
 
-    setup_logging(verbose=verbose, quiet=True)
+    setup_logging(quiet=True)
     written = new_notebook(path, find_project(), dataset=dataset, template=template, env=env)
     try:
         shown = written.relative_to(Path.cwd())

@@ -25,7 +25,6 @@ def install(
     display_name: str | None = typer.Option(
         None, "--display-name", help="Name shown in Jupyter (default: 'Proj (<package>)')."
     ),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """Install this project's kernel for the current user, replacing an older one.
 
@@ -38,7 +37,7 @@ def install(
     from proj.framework import find_project
     from proj.jupyter.kernelspec import install_kernel
 
-    setup_logging(verbose=verbose, quiet=True)
+    setup_logging(quiet=True)
     info = install_kernel(find_project(), env=env, name=name, display_name=display_name)
     out = console()
     out.print(
@@ -54,7 +53,6 @@ def remove(
         None, help="Kernel name (default: this project's, proj_<package>)."
     ),
     force: bool = typer.Option(False, "--force", help="Also remove a kernel proj did not make."),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """Remove a kernel spec (by default this project's)."""
     from rich.markup import escape
@@ -62,7 +60,7 @@ def remove(
     from proj.cli.output import console, setup_logging
     from proj.jupyter.kernelspec import default_kernel_name, remove_kernel
 
-    setup_logging(verbose=verbose, quiet=True)
+    setup_logging(quiet=True)
     if name is None:
         from proj.framework import find_project
 
@@ -74,7 +72,6 @@ def remove(
 @app.command(name="list")
 def list_kernels(
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """List every Jupyter kernel spec, flagging those whose interpreter is gone.
 
@@ -84,7 +81,7 @@ def list_kernels(
     from proj.cli.output import setup_logging
     from proj.jupyter.kernelspec import list_kernels as find_all
 
-    setup_logging(verbose=verbose, quiet=True)
+    setup_logging(quiet=True)
     infos = find_all()
     if json_output:
         import json

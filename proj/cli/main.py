@@ -17,8 +17,8 @@ from typer.core import TyperGroup
 import proj
 
 if TYPE_CHECKING:
-    from typer._click import Context, HelpFormatter
-    from typer._click.shell_completion import CompletionItem
+    # Click's Context, which typer re-exports only as the narrower typer.Context.
+    Context = Any
 
 #: Command name -> (module defining ``app``, one-line summary shown by ``proj --help``).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -32,7 +32,28 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "jupyter": ("proj.cli.jupyter", "Notebooks: Jupyter with the project kernel, convert, new."),
     "kernel": ("proj.cli.kernel", "Install, remove and list per-project Jupyter kernels."),
     "viz": ("proj.cli.viz", "Show the pipeline as an interactive graph."),
+    "migrate": ("proj.cli.migrate", "Turn a Kedro project into a proj project, in place."),
 }
+
+#: The root option every command honours; typed after a command it is moved before it.
+VERBOSE_FLAG = "--verbose"
+
+
+def hoist_verbose(args: list[str]) -> list[str]:
+    """Move ``--verbose`` typed after a command name (``proj run --verbose``) in front
+    of it, where the root option is defined; arguments after ``--`` are left alone.
+
+    Args:
+        args: Command-line arguments without the program name.
+
+    Returns:
+        The same arguments, ``--verbose`` first if it appeared anywhere before ``--``.
+    """
+    end = args.index("--") if "--" in args else len(args)
+    head = [arg for arg in args[:end] if arg != VERBOSE_FLAG]
+    if len(head) == end:
+        return list(args)
+    return [VERBOSE_FLAG, *head, *args[end:]]
 
 
 def _available(name: str) -> bool:
@@ -41,6 +62,9 @@ def _available(name: str) -> bool:
 
 class LazyGroup(TyperGroup):
     """A Typer group whose sub-commands come from :data:`COMMANDS`, imported on use."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_verbose(args))
 
     def list_commands(self, ctx: Context) -> list[str]:
         return [name for name in COMMANDS if _available(name)]
@@ -53,13 +77,14 @@ class LazyGroup(TyperGroup):
         command.name = cmd_name
         return command
 
-    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+    def format_commands(self, ctx: Context, formatter: Any) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def shell_complete(self, ctx: Context, incomplete: str) -> list[CompletionItem]:
-        from typer._click.shell_completion import CompletionItem
+    def shell_complete(self, ctx: Context, incomplete: str) -> list[Any]:
+        # typer.core's public name for Click's item class (typer>=0.29 vendors Click).
+        from typer.core import CompletionItem  # type: ignore[attr-defined]
 
         items = [
             CompletionItem(name, help=COMMANDS[name][1])
@@ -101,12 +126,30 @@ def root(
         is_eager=True,
         help="Show the version and exit.",
     ),
+    verbose: bool = typer.Option(
+        False,
+        VERBOSE_FLAG,
+        "-v",
+        help="Debug logs and full tracebacks, for every command (also accepted after "
+        "the command name, e.g. proj run --verbose).",
+    ),
 ) -> None:
     """proj: data pipelines as projects, and a clean path between notebooks and pipelines."""
+    from proj.cli.output import set_verbose
+
+    set_verbose(verbose or _verbose_from_env())
+
+
+def _verbose_from_env() -> bool:
+    return os.environ.get("PROJ_VERBOSE", "") not in ("", "0")
 
 
 def _verbose_requested(argv: list[str]) -> bool:
-    return "--verbose" in argv or os.environ.get("PROJ_VERBOSE", "") not in ("", "0")
+    if VERBOSE_FLAG in argv or _verbose_from_env():
+        return True
+    from proj.cli.output import is_verbose
+
+    return is_verbose()
 
 
 def report_error(exc: BaseException, *, verbose: bool) -> None:
@@ -142,3 +185,29 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
     sys.exit(0)
+
+
+def run_project(package_dir: str | os.PathLike[str], argv: list[str] | None = None) -> NoReturn:
+    """``proj run`` for one project: what a project's ``__main__.py`` calls, so that
+    ``python -m <package>`` and the project's console script run it.
+
+    The project is the one holding ``package_dir`` (a source checkout); for a package
+    installed elsewhere, the project around the working directory. The working
+    directory moves to the project root when it is outside the project.
+
+    Args:
+        package_dir: The folder of the project's package (``Path(__file__).parent``).
+        argv: ``proj run`` options; default ``sys.argv[1:]``.
+    """
+    from pathlib import Path
+
+    from proj.exceptions import ProjError
+    from proj.framework.project import find_project
+
+    try:
+        root: Path | None = find_project(Path(package_dir)).project_path
+    except ProjError:
+        root = None
+    if root is not None and not Path.cwd().resolve().is_relative_to(root.resolve()):
+        os.chdir(root)
+    main(["run", *(sys.argv[1:] if argv is None else argv)])

@@ -26,13 +26,12 @@ def new(
         Path("."), "--directory", "-d", help="Where to create the project folder."
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not prompt; accept defaults."),
-    verbose: bool = typer.Option(False, "--verbose", help="Show tracebacks on errors."),
 ) -> None:
     """Create a project folder with conf/, data/, notebooks/, src/<package>/ and tests/."""
     from proj.cli.output import console, setup_logging
     from proj.framework.scaffold import create_project, derive_names
 
-    setup_logging(verbose=verbose)
+    setup_logging()
     _repo_name, default_package = derive_names(name)
     if not yes and sys.stdin.isatty():
         package_name = typer.prompt("Package name", default=package_name or default_package)

@@ -11,6 +11,19 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+_state = {"verbose": False}
+
+
+def set_verbose(verbose: bool) -> None:
+    """Record the root ``--verbose`` option (set once per command by the root callback)."""
+    _state["verbose"] = verbose
+
+
+def is_verbose() -> bool:
+    """Whether ``--verbose`` (or ``PROJ_VERBOSE=1``) was given to this command."""
+    return _state["verbose"]
+
+
 @functools.cache
 def console(*, stderr: bool = False) -> Console:
     """The Rich console on stdout (or stderr), one per stream for the whole command.
@@ -23,15 +36,20 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def setup_logging(*, verbose: bool = False, quiet: bool = False) -> None:
-    """Send library log records to Rich's handler on stderr (installed once).
+def setup_logging(*, verbose: bool | None = None, quiet: bool = False) -> None:
+    """Send proj's log records to Rich's handler on stderr (installed once).
+
+    The one place the CLI configures logging. When a project is loaded, its own
+    package's loggers share this handler (:mod:`proj.framework.logs`).
 
     Args:
-        verbose: Show DEBUG records and full tracebacks.
+        verbose: Show DEBUG records and full tracebacks; default: the root
+            ``--verbose`` option.
         quiet: Show only warnings and errors.
     """
     from rich.logging import RichHandler
 
+    verbose = is_verbose() if verbose is None else verbose
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     root = logging.getLogger("proj")
     for handler in list(root.handlers):

@@ -48,9 +48,9 @@ def list_pipelines(
 @app.command(name="describe")
 def describe(
     name: str = typer.Argument(
-        ...,
-        metavar="NAME",
-        help="A registered pipeline, e.g. __default__.",
+        "__default__",
+        metavar="[NAME]",
+        help="A registered pipeline (default: __default__).",
         autocompletion=complete_from_cache("pipelines"),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),

@@ -16,11 +16,35 @@ app = typer.Typer(add_completion=False)
 _LIST = "Comma-separated; may be repeated."
 
 
+def _read_config(ctx: typer.Context, param: typer.CallbackParam, value: Path | None) -> None:
+    """``--config run.yml``: the file's ``run:`` section becomes the options' defaults
+    (options typed on the command line win)."""
+    if value is None:
+        return
+    from proj.cli.run_config import read_run_config
+
+    defaults, params = read_run_config(value, [p.name or "" for p in ctx.command.params])
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    if params is not None:
+        ctx.meta["proj.run.config_params"] = params
+
+
 @app.command(name="run")
 def run(
+    ctx: typer.Context,
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        "-c",
+        is_eager=True,
+        callback=_read_config,
+        help="A YAML file whose run: section gives defaults for these options "
+        "(options typed here win).",
+    ),
     pipeline: list[str] | None = typer.Option(
         None,
         "--pipeline",
+        "--pipelines",
         "-p",
         help=f"Pipelines to run (union). {_LIST}",
         autocompletion=complete_from_cache("pipelines"),
@@ -66,6 +90,7 @@ def run(
     namespaces: list[str] | None = typer.Option(
         None,
         "--namespaces",
+        "-ns",
         help=f"Run nodes in these namespaces. {_LIST}",
         autocompletion=complete_from_cache("namespaces"),
     ),
@@ -74,7 +99,10 @@ def run(
         None, "--params", help="Override parameters: a=1,b.c=x (YAML-typed values)."
     ),
     load_versions: list[str] | None = typer.Option(
-        None, "--load-versions", help=f"Load these dataset versions: ds:version. {_LIST}"
+        None,
+        "--load-versions",
+        "-lv",
+        help=f"Load these dataset versions: ds:version. {_LIST}",
     ),
     runner: str = typer.Option(
         "sequential",
@@ -87,6 +115,12 @@ def run(
     ),
     is_async: bool = typer.Option(
         False, "--async", help="Load and save each node's data concurrently."
+    ),
+    runner_params: str | None = typer.Option(
+        None,
+        "--runner-params",
+        help="Runner arguments as key=value pairs: max_workers=4,is_async=true "
+        "(--max-workers and --async win).",
     ),
     only_missing_outputs: bool = typer.Option(
         False, "--only-missing-outputs", help="Skip nodes whose persisted outputs exist."
@@ -107,18 +141,24 @@ def run(
         autocompletion=complete_from_cache("runs"),
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only warnings and errors."),
-    verbose: bool = typer.Option(False, "--verbose", help="Debug logs and full tracebacks."),
 ) -> None:
     """Run the project's pipelines (default: __default__), or a slice of them.
 
     Filters intersect. Each run is recorded in .proj/runs.db; a failed run prints the
     commands that resume it.
     """
-    from proj.cli.output import setup_logging
+    from proj.cli.output import is_verbose, setup_logging
+    from proj.cli.run_config import runner_arguments
     from proj.cli.running import RunOptions, execute
     from proj.framework.session import RunRequest
 
-    setup_logging(verbose=verbose, quiet=quiet)
+    setup_logging(quiet=quiet)
+    max_workers, is_async = runner_arguments(
+        runner_params,
+        max_workers=max_workers,
+        is_async=is_async,
+        async_given=getattr(ctx.get_parameter_source("is_async"), "name", "") != "DEFAULT",
+    )
     request = RunRequest(
         pipeline_names=split_names(pipeline),
         tags=split_names(tags),
@@ -134,7 +174,7 @@ def run(
     options = RunOptions(
         request=request,
         env=env,
-        params=params,
+        params=params if params is not None else ctx.meta.get("proj.run.config_params"),
         runner=runner,
         max_workers=max_workers,
         is_async=is_async,
@@ -142,7 +182,7 @@ def run(
         resume=resume,
         run_id=run_id,
         quiet=quiet,
-        verbose=verbose,
+        verbose=is_verbose(),
         command=shlex.join(["proj", *sys.argv[1:]]),
     )
     code = execute(options)

@@ -29,7 +29,7 @@ class RunOptions:
 
     request: RunRequest = field(default_factory=RunRequest)
     env: str | None = None
-    params: str | None = None
+    params: str | dict[str, Any] | None = None
     runner: str = "sequential"
     max_workers: int | None = None
     is_async: bool = False
@@ -42,17 +42,11 @@ class RunOptions:
 
     def slicing(self) -> dict[str, list[str]]:
         """The slicing flags given, by option name."""
+        from proj.framework.session import RUN_FILTERS
+
         request = self.request
-        flags = {
-            "--pipeline": request.pipeline_names,
-            "--tags": request.tags,
-            "--nodes": request.node_names,
-            "--from-nodes": request.from_nodes,
-            "--to-nodes": request.to_nodes,
-            "--from-inputs": request.from_inputs,
-            "--to-outputs": request.to_outputs,
-            "--namespaces": request.namespaces,
-        }
+        flags = {"--pipeline": request.pipeline_names}
+        flags |= {flag: getattr(request, name) for name, (_, flag) in RUN_FILTERS.items()}
         return {flag: values for flag, values in flags.items() if values}
 
 
@@ -91,6 +85,8 @@ def _check_usage(options: RunOptions) -> None:
 def _runtime_params(options: RunOptions) -> dict[str, Any]:
     if not options.params:
         return {}
+    if isinstance(options.params, dict):  # from the run: section of --config
+        return dict(options.params)
     from proj.config import parse_params
     from proj.exceptions import ConfigError
 
@@ -98,6 +94,27 @@ def _runtime_params(options: RunOptions) -> dict[str, Any]:
         return parse_params(options.params)
     except ConfigError as exc:
         raise typer.BadParameter(exc.message, param_hint="--params") from exc
+
+
+def _params_text(params: str | dict[str, Any]) -> str:
+    """``--params`` as typed, or a mapping from a config file written as key=value pairs."""
+    if isinstance(params, str):
+        return params
+    import json
+
+    from proj.config.params import normalize_runtime_params
+
+    items: list[str] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                walk(f"{prefix}{key}.", item)
+        else:
+            items.append(f"{prefix[:-1]}={json.dumps(value)}")
+
+    walk("", normalize_runtime_params(params))
+    return ",".join(items)
 
 
 def _resume_commands(options: RunOptions, error: NodeFailedError) -> list[str]:
@@ -109,7 +126,7 @@ def _resume_commands(options: RunOptions, error: NodeFailedError) -> list[str]:
     if options.env:
         parts += ["--env", options.env]
     if options.params:
-        parts += ["--params", options.params]
+        parts += ["--params", _params_text(options.params)]
     if options.conf_source:
         parts += ["--conf-source", str(options.conf_source)]
     parts += ["--from-nodes", ",".join(error.resume_nodes)]

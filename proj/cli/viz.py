@@ -42,10 +42,6 @@ _PIPELINE = typer.Option(
 _AUTORELOAD = typer.Option(
     False, "--autoreload", help="Rebuild the graph when files under src/ or conf/ change."
 )
-_VERBOSE = typer.Option(False, "--verbose", help="Debug logs and full tracebacks.")
-_VERBOSE_SERVER = typer.Option(
-    False, "--verbose", help="Debug logs (every request) and full tracebacks."
-)
 
 
 def _serve(
@@ -55,14 +51,13 @@ def _serve(
     pipeline: str | None,
     env: str | None,
     autoreload: bool,
-    verbose: bool,
 ) -> None:
     import webbrowser
 
     from proj.cli.output import console, setup_logging
     from proj.viz.server import VizServer
 
-    setup_logging(verbose=verbose)
+    setup_logging()
     server = VizServer(env=env, pipeline=pipeline, host=host, port=port, autoreload=autoreload)
     url = server.start()
     out = console()
@@ -89,11 +84,10 @@ def viz(
     pipeline: str | None = _PIPELINE,
     env: EnvOption = None,
     autoreload: bool = _AUTORELOAD,
-    verbose: bool = _VERBOSE_SERVER,
 ) -> None:
     """Serve the pipeline graph on http://127.0.0.1:4141 (see `proj viz run`)."""
     if ctx.invoked_subcommand is None:
-        _serve(host, port, no_browser, pipeline, env, autoreload, verbose)
+        _serve(host, port, no_browser, pipeline, env, autoreload)
         return
     sources = {
         param.opts[0]: ctx.get_parameter_source(param.name or "") for param in ctx.command.params
@@ -115,14 +109,13 @@ def run(
     pipeline: str | None = _PIPELINE,
     env: EnvOption = None,
     autoreload: bool = _AUTORELOAD,
-    verbose: bool = _VERBOSE_SERVER,
 ) -> None:
     """Serve the pipeline graph in the browser, with the last run's node statuses.
 
     The server listens on 127.0.0.1 only unless --host says otherwise, and serves the
     page, the graph and previews of catalog datasets, nothing else.
     """
-    _serve(host, port, no_browser, pipeline, env, autoreload, verbose)
+    _serve(host, port, no_browser, pipeline, env, autoreload)
 
 
 @app.command(name="build")
@@ -137,7 +130,6 @@ def build(
         "--force",
         help="Replace index.html and snapshot.json even if proj did not write them.",
     ),
-    verbose: bool = _VERBOSE,
 ) -> None:
     """Write the graph as a static site (index.html) that works opened from disk.
 
@@ -148,7 +140,7 @@ def build(
     from proj.viz.page import build_site
     from proj.viz.snapshot import build_snapshot, load_session
 
-    setup_logging(verbose=verbose)
+    setup_logging()
     snapshot = build_snapshot(load_session(env=env), pipeline=pipeline)
     index = build_site(snapshot, output, force=force)
     console().print(
@@ -176,7 +168,6 @@ def export(
     force: bool = typer.Option(
         False, "--force", help="Replace the --output file even if proj did not write it."
     ),
-    verbose: bool = _VERBOSE,
 ) -> None:
     """Print the graph as JSON (the page's snapshot), Mermaid or Graphviz DOT.
 
@@ -188,7 +179,7 @@ def export(
     from proj.viz.files import write_output
     from proj.viz.snapshot import build_snapshot, load_session, restrict
 
-    setup_logging(verbose=verbose, quiet=output is None)
+    setup_logging(quiet=output is None)
     snapshot = build_snapshot(load_session(env=env), pipeline=pipeline)
     if pipeline is not None:
         snapshot = restrict(snapshot, pipeline)

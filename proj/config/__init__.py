@@ -9,7 +9,7 @@ configuration file is first read or interpolated.
 
 from __future__ import annotations
 
-from proj.config.loader import ConfigLoader
+from proj.config.loader import ConfigLoader, OmegaConfigLoader
 from proj.config.params import parse_params
 
-__all__ = ["ConfigLoader", "parse_params"]
+__all__ = ["ConfigLoader", "OmegaConfigLoader", "parse_params"]

@@ -37,7 +37,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,10 @@ from proj.config.files import (
 )
 from proj.config.merge import MERGE_STRATEGIES, is_hidden_key, merge_environments, merge_files
 from proj.config.params import apply_overrides, normalize_runtime_params
-from proj.config.resolvers import SECRET_KEYS, resolve
+from proj.config.resolvers import SECRET_KEYS, check_custom_resolvers, resolve
 from proj.exceptions import ConfigError, MissingConfigError
 
-__all__ = ["DEFAULT_CONFIG_PATTERNS", "ENV_VAR", "ConfigLoader"]
+__all__ = ["DEFAULT_CONFIG_PATTERNS", "ENV_VAR", "ConfigLoader", "OmegaConfigLoader"]
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +131,15 @@ class ConfigLoader:
         merge_strategy: Key -> ``"destructive"`` (default: the environment replaces a
             top-level entry of base) or ``"soft"`` (deep merge), e.g.
             ``{"parameters": "soft"}``.
+        custom_resolvers: Resolver name -> function, for ``${name:arg,...}`` in this
+            loader's files, e.g. ``{"add": lambda a, b: a + b}``.
 
     Raises:
         MissingConfigError: ``conf_source``, its base folder, or a requested
             environment folder does not exist (the message lists those that do).
         ConfigError: An environment name is not a plain folder name, or
-            ``config_patterns``, ``merge_strategy`` or ``runtime_params`` is malformed.
+            ``config_patterns``, ``merge_strategy``, ``runtime_params`` or
+            ``custom_resolvers`` is malformed.
 
     Example:
         >>> loader = ConfigLoader("conf", env="prod", runtime_params={"model.lr": 0.1})
@@ -154,6 +157,7 @@ class ConfigLoader:
         default_run_env: str | None = "local",
         config_patterns: Mapping[str, Sequence[str]] | None = None,
         merge_strategy: Mapping[str, str] | None = None,
+        custom_resolvers: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self._conf_source = Path(conf_source)
         if not self._conf_source.is_dir():
@@ -197,6 +201,7 @@ class ConfigLoader:
         self._patterns = _check_patterns(config_patterns)
         self._merge_strategy = self._check_merge_strategy(merge_strategy)
         self._runtime_params = normalize_runtime_params(runtime_params)
+        self._custom_resolvers = check_custom_resolvers(custom_resolvers)
         self._cache: dict[str, dict[Any, Any]] = {}
         self._sources: dict[str, dict[Any, Path]] = {}
         self._files: dict[Path, list[str]] = {}
@@ -311,6 +316,7 @@ class ConfigLoader:
             sources=sources,
             get_globals=lambda: self._load("globals"),
             runtime_params=self._runtime_params,
+            custom_resolvers=self._custom_resolvers,
         )
         result = {k: v for k, v in resolved.items() if not is_hidden_key(k)}
         self._sources[key] = sources
@@ -370,3 +376,8 @@ class ConfigLoader:
                     hint=f"Use one of: {', '.join(MERGE_STRATEGIES)}.",
                 )
         return strategies
+
+
+#: The name Kedro projects import (``from kedro.config import OmegaConfigLoader``); the
+#: same class, so ``CONFIG_LOADER_CLASS = OmegaConfigLoader`` in settings.py just works.
+OmegaConfigLoader = ConfigLoader

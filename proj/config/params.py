@@ -19,7 +19,16 @@ from typing import Any
 from proj.config._yaml import load_yaml
 from proj.exceptions import ConfigError
 
-__all__ = ["MISSING", "apply_overrides", "lookup", "normalize_runtime_params", "parse_params"]
+__all__ = [
+    "MISSING",
+    "PARAMETERS",
+    "PARAMS_PREFIX",
+    "apply_overrides",
+    "is_parameter",
+    "lookup",
+    "normalize_runtime_params",
+    "parse_params",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +45,21 @@ class _Missing:
 
 #: Returned by :func:`lookup` when a dotted key is absent.
 MISSING: Any = _Missing()
+
+
+#: The dataset holding all parameters, and the prefix of one parameter's dataset
+#: (``params:model.lr``): the names Kedro users write in node inputs.
+PARAMETERS = "parameters"
+PARAMS_PREFIX = "params:"
+
+
+def is_parameter(name: str) -> bool:
+    """Whether a dataset name is a parameter: ``parameters`` or ``params:<key path>``.
+
+    The one definition every layer uses (pipelines, catalog, runner, introspection,
+    visualisation).
+    """
+    return name == PARAMETERS or name.startswith(PARAMS_PREFIX)
 
 
 def _a(noun: str) -> str:

@@ -9,6 +9,9 @@ built-ins, two resolvers are available:
 * ``${runtime_params:key}`` / ``${runtime_params:key,default}`` reads the runtime
   parameters the loader was given (``--params``).
 
+A loader may bring its own resolvers (``custom_resolvers={"add": lambda a, b: a + b}``,
+set through ``CONFIG_LOADER_ARGS`` in settings.py); they are seen only by that loader.
+
 OmegaConf's resolver registry is process-global, so the resolvers are registered once
 (on first use) and look up *which* loader they serve in a :class:`contextvars.ContextVar`
 that :func:`resolve` sets for the duration of one resolution. Two loaders, in one thread
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
-__all__ = ["SECRET_KEYS", "check_env_interpolations", "resolve"]
+__all__ = ["SECRET_KEYS", "check_custom_resolvers", "check_env_interpolations", "resolve"]
 
 #: Configuration keys whose values are secret (and may use ``${oc.env:...}``).
 SECRET_KEYS = frozenset({"credentials"})
@@ -59,6 +62,7 @@ class _Scope:
     sources: Mapping[str, Path]
     get_globals: Callable[[], Mapping[Any, Any]]
     runtime_params: Mapping[str, Any]
+    custom_resolvers: Mapping[str, Callable[..., Any]]
     #: A problem found by one of our resolvers: (message, hint).
     failure: tuple[str, str] | None = None
     #: A complete ConfigError raised while loading globals; re-raised unchanged.
@@ -140,6 +144,82 @@ def _register_resolvers() -> None:
             register(name, function, replace=True, use_cache=False, annotation_validation="off")
         else:  # pragma: no cover - OmegaConf 2.3
             OmegaConf.register_new_resolver(name, function, replace=True, use_cache=False)
+
+
+#: Names proj's own resolvers use; a custom resolver may not take them.
+RESERVED_RESOLVERS = frozenset({"globals", "runtime_params"})
+
+
+def check_custom_resolvers(resolvers: Any) -> dict[str, Callable[..., Any]]:
+    """Validate a loader's ``custom_resolvers``: resolver name -> callable.
+
+    Args:
+        resolvers: The value given to the loader, e.g. ``{"add": operator.add}``.
+
+    Returns:
+        A plain dict copy (empty for None).
+
+    Raises:
+        ConfigError: Not a mapping, a name that is not a non-empty string or is one of
+            proj's own resolvers, or a value that is not callable.
+    """
+    from collections.abc import Mapping as MappingABC
+
+    if resolvers is None:
+        return {}
+    if not isinstance(resolvers, MappingABC):
+        raise ConfigError(
+            f"custom_resolvers must be a dict of name -> function, got {type(resolvers).__name__}.",
+            hint='Write e.g. "custom_resolvers": {"add": lambda a, b: a + b}.',
+        )
+    checked: dict[str, Callable[..., Any]] = {}
+    for name, function in resolvers.items():
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"custom_resolvers has an invalid name {name!r}.")
+        if name in RESERVED_RESOLVERS:
+            raise ConfigError(
+                f"custom_resolvers cannot replace proj's own '{name}' resolver.",
+                hint="Give your resolver another name.",
+            )
+        if not callable(function):
+            raise ConfigError(
+                f"custom_resolvers['{name}'] is {type(function).__name__}, not a function."
+            )
+        checked[name] = function
+    return checked
+
+
+def _custom_resolver(name: str, *args: Any) -> Any:
+    """Call the custom resolver ``name`` of the loader being resolved."""
+    scope = _current_scope(name)
+    function = scope.custom_resolvers.get(name)
+    if function is None:
+        raise _fail(
+            scope,
+            f"${{{name}:...}} uses a resolver this configuration loader does not have.",
+            f"Add '{name}' to custom_resolvers in CONFIG_LOADER_ARGS (settings.py).",
+        )
+    try:
+        return function(*args)
+    except Exception as exc:
+        raise _fail(
+            scope,
+            f"custom resolver '{name}' raised {type(exc).__name__}: {exc}",
+            f"Fix the function registered as '{name}' in custom_resolvers.",
+        ) from exc
+
+
+@functools.cache
+def _register_custom(name: str) -> None:
+    """Register the dispatcher for one custom resolver name with OmegaConf, once."""
+    from omegaconf import OmegaConf
+
+    function = functools.partial(_custom_resolver, name)
+    register = getattr(OmegaConf, "register_resolver", None)  # OmegaConf >= 2.4
+    if register is not None:
+        register(name, function, replace=True, use_cache=False, annotation_validation="off")
+    else:  # pragma: no cover - OmegaConf 2.3
+        OmegaConf.register_new_resolver(name, function, replace=True, use_cache=False)
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
@@ -224,6 +304,7 @@ def resolve(
     sources: Mapping[Any, Path],
     get_globals: Callable[[], Mapping[Any, Any]],
     runtime_params: Mapping[str, Any],
+    custom_resolvers: Mapping[str, Callable[..., Any]] | None = None,
 ) -> dict[Any, Any]:
     """Resolve every ``${...}`` in one configuration key's merged content.
 
@@ -235,6 +316,8 @@ def resolve(
         get_globals: Returns the loader's resolved ``globals`` (called only when a
             ``${globals:...}`` is met).
         runtime_params: The loader's runtime parameters, as a nested dict.
+        custom_resolvers: The loader's own resolvers (checked by
+            :func:`check_custom_resolvers`), name -> function.
 
     Returns:
         Plain dicts and lists (``OmegaConf.to_container(..., resolve=True)``). When no
@@ -253,10 +336,14 @@ def resolve(
         return dict(config)
 
     _register_resolvers()
+    for name in custom_resolvers or {}:
+        _register_custom(name)
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    scope = _Scope(config_key, text_sources, get_globals, runtime_params)
+    scope = _Scope(
+        config_key, text_sources, get_globals, runtime_params, dict(custom_resolvers or {})
+    )
     token = _SCOPE.set(scope)
     try:
         container = OmegaConf.to_container(OmegaConf.create(dict(config)), resolve=True)

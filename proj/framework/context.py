@@ -30,7 +30,15 @@ def _absolute_filepaths(conf_catalog: dict[str, Any], root: Path) -> dict[str, A
 class Context:
     """What a session knows about its project: paths, configuration, parameters, catalog.
 
-    Create it through :meth:`proj.framework.Session.load_context`.
+    Create it through :meth:`proj.framework.Session.load_context`; ``CONTEXT_CLASS`` in
+    settings.py may name a subclass.
+
+    Args:
+        metadata: The project's ``[tool.proj]`` metadata.
+        config_loader: Reads ``conf/``.
+        hook_manager: The session's hooks.
+        env: The configuration environment.
+        catalog_class: The catalog class (``DATA_CATALOG_CLASS``); default DataCatalog.
 
     Attributes:
         metadata: The project's ``[tool.proj]`` metadata.
@@ -44,11 +52,14 @@ class Context:
         config_loader: ConfigLoader,
         hook_manager: pluggy.PluginManager,
         env: str | None,
+        *,
+        catalog_class: type[DataCatalog] | None = None,
     ) -> None:
         self.metadata = metadata
         self.config_loader = config_loader
         self.env = env
         self._hook_manager = hook_manager
+        self._catalog_class = catalog_class
         self._catalog: DataCatalog | None = None
 
     @property
@@ -100,7 +111,7 @@ class Context:
                 names a dataset that is not versioned.
         """
         from proj.exceptions import DatasetError
-        from proj.io import DataCatalog
+        from proj.io import DataCatalog, MemoryDataset
         from proj.io.core import reworded
 
         conf_catalog = _absolute_filepaths(
@@ -109,7 +120,7 @@ class Context:
         conf_creds = self.config_loader.get("credentials") or {}
         parameters = self.params
         try:
-            catalog = DataCatalog.from_config(
+            catalog = (self._catalog_class or DataCatalog).from_config(
                 conf_catalog,
                 conf_creds,
                 load_versions=load_versions or {},
@@ -123,6 +134,10 @@ class Context:
             located.dataset = exc.dataset
             raise located from exc
         catalog.add_parameters(parameters)
+        feed_dict = {
+            name: catalog.load(name)
+            for name in catalog.filter(name_regex=r"^(parameters$|params:)", by_type=MemoryDataset)
+        }
         self._hook_manager.hook.after_catalog_created(
             catalog=catalog,
             conf_catalog=conf_catalog,
@@ -130,5 +145,6 @@ class Context:
             parameters=parameters,
             save_version=save_version,
             load_versions=load_versions or {},
+            feed_dict=feed_dict,
         )
         return catalog

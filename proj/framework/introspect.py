@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from proj.config.params import is_parameter
 from proj.exceptions import RunStoreError
 from proj.framework.environment import (
     EnvironmentInfo,
@@ -103,8 +104,7 @@ class NodeSummary:
         )
 
 
-def _is_parameter(name: str) -> bool:
-    return name == "parameters" or name.startswith("params:")
+_is_parameter = is_parameter
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,7 @@ class PipelineDescription:
 
 def _registered(start: str | Path | None) -> tuple[Session, dict[str, Pipeline]]:
     session = Session.create(start, record_runs=False)
+    session.write_completion_cache()  # listing the project refreshes what completion offers
     return session, session.pipelines
 
 

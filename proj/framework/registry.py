@@ -10,6 +10,8 @@ from proj.exceptions import ProjectError
 from proj.framework.imports import import_project_module
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from proj.framework.project import ProjectMetadata
     from proj.pipeline import Pipeline
 
@@ -18,7 +20,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_PIPELINE = "__default__"
 
 
-def find_pipelines(package_name: str | None = None) -> dict[str, Pipeline]:
+def find_pipelines(
+    package_name: str | None = None, *, raise_errors: bool = True
+) -> dict[str, Pipeline]:
     """Collect the modular pipelines of a package: ``<package>/pipelines/<name>/pipeline.py``.
 
     Each such module must define ``create_pipeline(**kwargs) -> Pipeline``; the result is
@@ -28,19 +32,20 @@ def find_pipelines(package_name: str | None = None) -> dict[str, Pipeline]:
     Args:
         package_name: The project's package; default: the package of the module that
             calls this function (so ``pipeline_registry.py`` can call it bare).
+        raise_errors: Raise on a pipeline that cannot be built (the default, unlike
+            Kedro's); with False, log a warning naming the file and the error, and
+            leave that pipeline out.
 
     Returns:
         Pipeline name -> pipeline, sorted by name. ``__default__`` is not added: the
         registry decides what the default run is.
 
     Raises:
-        ProjectError: A pipeline module fails to import (file and line named), has no
-            ``create_pipeline``, or it does not return a Pipeline.
+        ProjectError: With ``raise_errors``: a pipeline module fails to import (file and
+            line named), has no ``create_pipeline``, or it does not return a Pipeline.
     """
     from importlib import import_module
     from pathlib import Path
-
-    from proj.pipeline import Pipeline
 
     if package_name is None:
         frame = inspect.currentframe()
@@ -65,32 +70,42 @@ def find_pipelines(package_name: str | None = None) -> dict[str, Pipeline]:
         name = folder.name
         if name.startswith(("_", ".")) or not (folder / "pipeline.py").is_file():
             continue
-        module_name = f"{package_name}.pipelines.{name}.pipeline"
-        module = import_project_module(
-            module_name, source_dir, what=f"pipelines/{name}/pipeline.py"
-        )
-        create = getattr(module, "create_pipeline", None)
-        if not callable(create):
-            raise ProjectError(
-                f"{folder / 'pipeline.py'} has no create_pipeline() function.",
-                hint="Define create_pipeline(**kwargs) returning a Pipeline.",
-            )
         try:
-            result = create()
-        except ProjectError:
-            raise
-        except Exception as exc:
-            raise ProjectError(
-                f"create_pipeline() in {folder / 'pipeline.py'} raised {type(exc).__name__}: {exc}",
-                hint="Fix the pipeline definition; --verbose shows the traceback.",
-            ) from exc
-        if not isinstance(result, Pipeline):
-            raise ProjectError(
-                f"create_pipeline() in {folder / 'pipeline.py'} returned "
-                f"{type(result).__name__}, not a Pipeline."
-            )
-        found[name] = result
+            found[name] = _build_pipeline(package_name, name, folder, source_dir)
+        except ProjectError as exc:
+            if raise_errors:
+                raise
+            logger.warning("Pipeline '%s' is left out: %s", name, exc.message)
     return found
+
+
+def _build_pipeline(package_name: str, name: str, folder: Path, source_dir: Path) -> Pipeline:
+    """Import ``pipelines/<name>/pipeline.py`` and call its ``create_pipeline()``."""
+    from proj.pipeline import Pipeline
+
+    module_name = f"{package_name}.pipelines.{name}.pipeline"
+    module = import_project_module(module_name, source_dir, what=f"pipelines/{name}/pipeline.py")
+    create = getattr(module, "create_pipeline", None)
+    if not callable(create):
+        raise ProjectError(
+            f"{folder / 'pipeline.py'} has no create_pipeline() function.",
+            hint="Define create_pipeline(**kwargs) returning a Pipeline.",
+        )
+    try:
+        result = create()
+    except ProjectError:
+        raise
+    except Exception as exc:
+        raise ProjectError(
+            f"create_pipeline() in {folder / 'pipeline.py'} raised {type(exc).__name__}: {exc}",
+            hint="Fix the pipeline definition; --verbose shows the traceback.",
+        ) from exc
+    if not isinstance(result, Pipeline):
+        raise ProjectError(
+            f"create_pipeline() in {folder / 'pipeline.py'} returned "
+            f"{type(result).__name__}, not a Pipeline."
+        )
+    return result
 
 
 def load_pipelines(metadata: ProjectMetadata) -> dict[str, Pipeline]:

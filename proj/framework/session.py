@@ -38,17 +38,22 @@ def _names(value: str | Iterable[str] | None) -> list[str]:
     return list(value)
 
 
-#: The fields of :class:`RunRequest` that select nodes (each a filter of
-#: :meth:`proj.pipeline.Pipeline.filter`).
-FILTER_FIELDS = (
-    "tags",
-    "node_names",
-    "from_nodes",
-    "to_nodes",
-    "from_inputs",
-    "to_outputs",
-    "namespaces",
-)
+#: The run filters, declared once: :class:`RunRequest` field -> (keyword of
+#: :meth:`proj.pipeline.Pipeline.filter`, option of ``proj run``). Everything that
+#: lists the filters (the request, ``Session.run``, the CLI's resume hint, the run
+#: store's display, the visualiser) derives from this table.
+RUN_FILTERS: dict[str, tuple[str, str]] = {
+    "tags": ("tags", "--tags"),
+    "node_names": ("node_names", "--nodes"),
+    "from_nodes": ("from_nodes", "--from-nodes"),
+    "to_nodes": ("to_nodes", "--to-nodes"),
+    "from_inputs": ("from_inputs", "--from-inputs"),
+    "to_outputs": ("to_outputs", "--to-outputs"),
+    "namespaces": ("node_namespaces", "--namespaces"),
+}
+
+#: The fields of :class:`RunRequest` that select nodes.
+FILTER_FIELDS = tuple(RUN_FILTERS)
 
 
 @dataclass(frozen=True)
@@ -80,15 +85,7 @@ class RunRequest:
 
     def filters(self) -> dict[str, list[str]]:
         """The filters as keyword arguments of ``Pipeline.filter`` (only those given)."""
-        pairs = {
-            "tags": self.tags,
-            "node_names": self.node_names,
-            "from_nodes": self.from_nodes,
-            "to_nodes": self.to_nodes,
-            "from_inputs": self.from_inputs,
-            "to_outputs": self.to_outputs,
-            "node_namespaces": self.namespaces,
-        }
+        pairs = {keyword: getattr(self, name) for name, (keyword, _) in RUN_FILTERS.items()}
         return {key: value for key, value in pairs.items() if value}
 
     def as_dict(self) -> dict[str, Any]:
@@ -164,8 +161,17 @@ class Session:
 
         Raises:
             ProjectNotFoundError: No project contains ``project_path``.
-            ProjectError: The metadata or settings.py is wrong.
+            ProjectError: The metadata or settings.py is wrong, or the project's
+                logging configuration is invalid.
             HookError: A hook cannot be registered.
+
+        The project's own log lines (``<package>.*`` loggers) are shown beside proj's,
+        or configured by ``conf/logging.yml`` (see :mod:`proj.framework.logs`).
+
+        Example::
+
+            with Session.create() as session:
+                session.run(pipeline_name="data_science")
         """
         from proj.hooks import create_hook_manager, load_entry_point_hooks, register_hooks
 
@@ -174,7 +180,10 @@ class Session:
         hook_manager = create_hook_manager()
         register_hooks(hook_manager, settings.hooks)
         load_entry_point_hooks(hook_manager, settings.disable_hooks_for_plugins)
-        session = cls(
+        session_class: type[Session] = cls
+        if settings.session_class is not None and issubclass(settings.session_class, cls):
+            session_class = settings.session_class  # SESSION_CLASS in settings.py
+        session = session_class(
             metadata,
             settings,
             hook_manager,
@@ -182,6 +191,9 @@ class Session:
             runtime_params=runtime_params,
             conf_source=conf_source,
         )
+        from proj.framework.logs import configure_project_logging
+
+        configure_project_logging(metadata.package_name, session.conf_source)
         if record_runs and session.store is not None:
             from proj.framework.recording import RunStoreHooks
 
@@ -209,6 +221,21 @@ class Session:
             self._store = RunStore(path)
         return self._store
 
+    def close(self) -> None:
+        """Release what the session holds open (the run store's database connection).
+
+        The session can still be used afterwards; the store reopens on demand.
+        """
+        if self._store is not None:
+            self._store.close()
+
+    def __enter__(self) -> Session:
+        """``with Session.create() as session:`` (the Kedro habit); closes on exit."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------------ loading
 
     def load_context(self) -> Context:
@@ -220,13 +247,21 @@ class Session:
         if self._context is None:
             from proj.config import ConfigLoader
 
-            loader = ConfigLoader(
+            loader_class = self.settings.config_loader_class or ConfigLoader
+            loader = loader_class(
                 self.conf_source,
                 env=self.env,
                 runtime_params=self.runtime_params,
                 **dict(self.settings.config_loader_args),
             )
-            self._context = Context(self.metadata, loader, self.hook_manager, loader.env)
+            context_class = self.settings.context_class or Context
+            self._context = context_class(
+                self.metadata,
+                loader,
+                self.hook_manager,
+                loader.env,
+                catalog_class=self.settings.data_catalog_class,
+            )
             self.hook_manager.hook.after_context_created(context=self._context)
         return self._context
 
@@ -234,17 +269,28 @@ class Session:
     def pipelines(self) -> dict[str, Pipeline]:
         """Registered pipelines by name (``register_pipelines()``, read once).
 
+        Reading them writes nothing; :meth:`write_completion_cache` does that.
+
         Raises:
             ProjectError: The registry cannot be imported or returns something invalid.
         """
         if self._pipelines is None:
             self._pipelines = load_pipelines(self.metadata)
-            self._write_completion_cache(self._pipelines)
         return self._pipelines
 
-    def _write_completion_cache(self, pipelines: dict[str, Pipeline]) -> None:
+    def write_completion_cache(self) -> None:
+        """Write the names shell completion offers (pipelines, nodes, tags, namespaces,
+        datasets, environments) to the project's ``.proj/`` cache.
+
+        A project that cannot be written to is not an error (logged at debug level).
+
+        Raises:
+            ProjectError: The registry cannot be imported or returns something invalid.
+        """
         from proj.framework.cache import write_cache
         from proj.pipeline import namespace_prefixes
+
+        pipelines = self.pipelines
 
         nodes: set[str] = set()
         tags: set[str] = set()
@@ -359,6 +405,7 @@ class Session:
         self,
         pipeline_names: str | Iterable[str] | None = None,
         *,
+        pipeline_name: str | None = None,
         tags: str | Iterable[str] | None = None,
         node_names: str | Iterable[str] | None = None,
         from_nodes: str | Iterable[str] | None = None,
@@ -374,6 +421,8 @@ class Session:
 
         Args:
             pipeline_names: Registered pipeline(s) to run; default ``__default__``.
+            pipeline_name: One registered pipeline (Kedro's spelling); it cannot be
+                combined with ``pipeline_names``.
             tags: Run nodes with any of these tags.
             node_names: Run only these nodes.
             from_nodes: Run these nodes and everything downstream.
@@ -390,23 +439,35 @@ class Session:
 
         Raises:
             UnknownNameError: A name in the filters is unknown.
-            PipelineError: Nothing is left to run.
+            PipelineError: Nothing is left to run, or both ``pipeline_name`` and
+                ``pipeline_names`` were given.
             ConfigError: Configuration cannot be read.
             DatasetError: Input data is missing or a dataset cannot be built.
             NodeFailedError: A node raised (see its ``resume_nodes``).
         """
         from proj.runner import SequentialRunner
 
+        if pipeline_name is not None:
+            if pipeline_names is not None:
+                raise PipelineError(
+                    "Session.run() got both pipeline_name and pipeline_names.",
+                    hint="Pass one pipeline as pipeline_name='x', or several as "
+                    "pipeline_names=['x', 'y'].",
+                )
+            pipeline_names = pipeline_name
         runner = runner or SequentialRunner()
+        given = {
+            "tags": tags,
+            "node_names": node_names,
+            "from_nodes": from_nodes,
+            "to_nodes": to_nodes,
+            "from_inputs": from_inputs,
+            "to_outputs": to_outputs,
+            "namespaces": namespaces,
+        }
         request = RunRequest(
             pipeline_names=_names(pipeline_names),
-            tags=_names(tags),
-            node_names=_names(node_names),
-            from_nodes=_names(from_nodes),
-            to_nodes=_names(to_nodes),
-            from_inputs=_names(from_inputs),
-            to_outputs=_names(to_outputs),
-            namespaces=_names(namespaces),
+            **{name: _names(given[name]) for name in RUN_FILTERS},
             load_versions=dict(load_versions or {}),
             only_missing_outputs=only_missing_outputs,
             runner=type(runner).__name__,
@@ -438,6 +499,7 @@ class Session:
         """
         if pipeline is None:
             pipeline = self.select(request)
+        self.write_completion_cache()  # a run writes .proj/ anyway; keep completion fresh
         context = self.load_context()
         run_id = uuid.uuid4().hex[:12]
         catalog = context.make_catalog(load_versions=request.load_versions or None)

@@ -1,7 +1,15 @@
-"""A project's settings: the optional ``<package>/settings.py`` and its defaults."""
+"""A project's settings: the optional ``<package>/settings.py`` and its defaults.
+
+The names Kedro's ``settings.py`` uses are read with the same meaning. The class
+settings (``CONFIG_LOADER_CLASS``, ``CONTEXT_CLASS``, ``DATA_CATALOG_CLASS``,
+``SESSION_CLASS``) are honoured when they name proj's class or a subclass of it, and
+refused with one line otherwise; Kedro-only names proj has no equivalent for
+(``SESSION_STORE_CLASS``, ``SESSION_STORE_ARGS``) are refused, never silently ignored.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +37,13 @@ class Settings:
             ``config_patterns``, ``merge_strategy``).
         disable_hooks_for_plugins: ``DISABLE_HOOKS_FOR_PLUGINS``: distribution names whose
             entry-point hooks are not loaded.
+        config_loader_class: ``CONFIG_LOADER_CLASS``: :class:`proj.config.ConfigLoader`
+            (alias ``OmegaConfigLoader``) or a subclass; None for the default.
+        context_class: ``CONTEXT_CLASS``: :class:`proj.framework.Context` or a subclass.
+        data_catalog_class: ``DATA_CATALOG_CLASS``: :class:`proj.io.DataCatalog` or a
+            subclass.
+        session_class: ``SESSION_CLASS``: :class:`proj.framework.Session` or a subclass;
+            :meth:`Session.create` builds this class.
     """
 
     hooks: tuple[Any, ...] = ()
@@ -36,6 +51,10 @@ class Settings:
     run_store_path: str | None = ".proj/runs.db"
     config_loader_args: Mapping[str, Any] = field(default_factory=dict)
     disable_hooks_for_plugins: tuple[str, ...] = ()
+    config_loader_class: type | None = None
+    context_class: type | None = None
+    data_catalog_class: type | None = None
+    session_class: type | None = None
 
     def conf_path(self, project_path: Path) -> Path:
         """The absolute configuration folder of a project."""
@@ -48,7 +67,66 @@ _NAMES = {
     "RUN_STORE_PATH": "run_store_path",
     "CONFIG_LOADER_ARGS": "config_loader_args",
     "DISABLE_HOOKS_FOR_PLUGINS": "disable_hooks_for_plugins",
+    "CONFIG_LOADER_CLASS": "config_loader_class",
+    "CONTEXT_CLASS": "context_class",
+    "DATA_CATALOG_CLASS": "data_catalog_class",
+    "SESSION_CLASS": "session_class",
 }
+
+#: Class setting -> (module, class) of the proj class it must be or subclass.
+_BASES = {
+    "CONFIG_LOADER_CLASS": ("proj.config", "ConfigLoader"),
+    "CONTEXT_CLASS": ("proj.framework.context", "Context"),
+    "DATA_CATALOG_CLASS": ("proj.io", "DataCatalog"),
+    "SESSION_CLASS": ("proj.framework.session", "Session"),
+}
+
+#: Kedro settings proj has no counterpart for -> what to do instead.
+_REFUSED = {
+    "SESSION_STORE_CLASS": "proj records every run in its own SQLite store; set "
+    "RUN_STORE_PATH instead (or None to turn recording off).",
+    "SESSION_STORE_ARGS": "proj records every run in its own SQLite store; set "
+    "RUN_STORE_PATH instead (or None to turn recording off).",
+}
+
+#: The arguments of ConfigLoader that settings may not set (the session sets them).
+_SESSION_LOADER_ARGS = frozenset({"self", "conf_source", "env", "runtime_params"})
+
+
+def _check_class(upper: str, value: Any, where: Path) -> type:
+    """A class setting's value, if it is proj's class or a subclass; else ProjectError."""
+    import importlib
+
+    module, name = _BASES[upper]
+    base = getattr(importlib.import_module(module), name)
+    if not (isinstance(value, type) and issubclass(value, base)):
+        shown = value.__qualname__ if isinstance(value, type) else repr(value)
+        raise ProjectError(
+            f"{upper} in {where} must be {module}.{name} or a subclass of it, got {shown}.",
+            hint=f"Delete the {upper} line to use proj's {name}, or subclass {module}.{name}.",
+        )
+    return value
+
+
+def _check_loader_args(args: Mapping[str, Any], loader_class: type | None, where: Path) -> None:
+    """Refuse CONFIG_LOADER_ARGS keys the configuration loader does not take."""
+    from proj.config import ConfigLoader
+
+    parameters = inspect.signature(loader_class or ConfigLoader).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    known = [name for name in parameters if name not in _SESSION_LOADER_ARGS]
+    for key in args:
+        if key not in known:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), known, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ProjectError(
+                f"CONFIG_LOADER_ARGS in {where} has an unknown key '{key}'{guess}; "
+                f"known keys: {', '.join(known)}.",
+                hint="Remove or rename that key.",
+            )
 
 
 def load_settings(metadata: ProjectMetadata) -> Settings:
@@ -61,8 +139,10 @@ def load_settings(metadata: ProjectMetadata) -> Settings:
         The settings, defaults filled in.
 
     Raises:
-        ProjectError: settings.py fails to import (file and line named) or sets a value
-            of the wrong type.
+        ProjectError: settings.py fails to import (file and line named), sets a value
+            of the wrong type, a class setting that is not proj's class or a subclass,
+            a CONFIG_LOADER_ARGS key the loader does not take, or a Kedro setting proj
+            has no counterpart for.
     """
     module = import_project_module(
         f"{metadata.package_name}.settings",
@@ -74,11 +154,16 @@ def load_settings(metadata: ProjectMetadata) -> Settings:
         return Settings()
     values: dict[str, Any] = {}
     where = Path(module.__file__ or "settings.py")
+    for upper, advice in _REFUSED.items():
+        if hasattr(module, upper):
+            raise ProjectError(f"{upper} in {where} is not supported: {advice}")
     for upper, attribute in _NAMES.items():
         if not hasattr(module, upper):
             continue
         value = getattr(module, upper)
-        if upper in ("HOOKS", "DISABLE_HOOKS_FOR_PLUGINS"):
+        if upper in _BASES:
+            value = _check_class(upper, value, where)
+        elif upper in ("HOOKS", "DISABLE_HOOKS_FOR_PLUGINS"):
             if not isinstance(value, (list, tuple)):
                 raise ProjectError(
                     f"{upper} in {where} must be a tuple, got {type(value).__name__}.",
@@ -95,4 +180,7 @@ def load_settings(metadata: ProjectMetadata) -> Settings:
         if isinstance(value, Path):
             value = str(value)
         values[attribute] = value
+    _check_loader_args(
+        values.get("config_loader_args", {}), values.get("config_loader_class"), where
+    )
     return Settings(**values)

@@ -4,6 +4,10 @@ Hooks are pluggy hooks in the ``proj`` project. A hook implementation is a metho
 function) decorated with :data:`hook_impl` whose name is one of the specifications below;
 it may accept any subset of the specification's arguments, by name. Specifications follow
 the life of a run: context, catalog, pipeline, node, dataset.
+
+Arguments Kedro 0.19 hooks use are offered too, so their implementations register
+unchanged: the node hooks' ``session_id`` (the same value as ``run_id``) and
+``after_catalog_created``'s ``feed_dict`` (the parameter datasets by name).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class CatalogSpecs:
         parameters: dict[str, Any],
         save_version: str,
         load_versions: dict[str, str],
+        feed_dict: dict[str, Any],
     ) -> None:
         """Called after the catalog was built from configuration, parameters added.
 
@@ -55,6 +60,8 @@ class CatalogSpecs:
             parameters: The merged parameters, runtime params applied.
             save_version: The version string every versioned save of this run uses.
             load_versions: Dataset name -> pinned version to load.
+            feed_dict: ``parameters`` and every ``params:<key path>`` -> value (Kedro
+                0.19's argument).
         """
 
 
@@ -121,6 +128,7 @@ class NodeSpecs:
         inputs: dict[str, Any],
         is_async: bool,
         run_id: str | None,
+        session_id: str | None,
     ) -> dict[str, Any] | None:
         """Called before a node's function runs, with its inputs loaded.
 
@@ -130,6 +138,7 @@ class NodeSpecs:
             inputs: Dataset name -> loaded data.
             is_async: Whether inputs were loaded concurrently.
             run_id: The run's id, when the run is recorded.
+            session_id: The same as ``run_id`` (the name Kedro 0.19 hooks use).
 
         Returns:
             Optionally a dict of dataset name -> data that replaces those inputs.
@@ -144,6 +153,7 @@ class NodeSpecs:
         outputs: dict[str, Any],
         is_async: bool,
         run_id: str | None,
+        session_id: str | None,
     ) -> None:
         """Called after a node's function returned, before its outputs are saved.
 
@@ -154,6 +164,7 @@ class NodeSpecs:
             outputs: Dataset name -> data the node returned.
             is_async: Whether inputs were loaded concurrently.
             run_id: The run's id, when the run is recorded.
+            session_id: The same as ``run_id`` (the name Kedro 0.19 hooks use).
         """
 
     @hook_spec
@@ -165,6 +176,7 @@ class NodeSpecs:
         inputs: dict[str, Any],
         is_async: bool,
         run_id: str | None,
+        session_id: str | None,
     ) -> None:
         """Called when a node's function raised.
 
@@ -175,6 +187,7 @@ class NodeSpecs:
             inputs: Dataset name -> data the node received.
             is_async: Whether inputs were loaded concurrently.
             run_id: The run's id, when the run is recorded.
+            session_id: The same as ``run_id`` (the name Kedro 0.19 hooks use).
         """
 
 

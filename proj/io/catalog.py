@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from proj.exceptions import DatasetError, DatasetNotFoundError, DatasetTypeError
@@ -29,6 +29,19 @@ def _lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+def _compile(regex: str | re.Pattern[str] | None, what: str) -> re.Pattern[str] | None:
+    """Compile a filter's regular expression; a bad one is a DatasetError naming it."""
+    if regex is None or isinstance(regex, re.Pattern):
+        return regex
+    try:
+        return re.compile(regex)
+    except re.error as exc:
+        raise DatasetError(
+            f"Invalid regular expression {regex!r} for {what}: {exc}.",
+            hint="Use Python regular expression syntax, e.g. '^params:' or 'raw$'.",
+        ) from exc
 
 
 def _named(exc: DatasetError, name: str) -> DatasetError:
@@ -166,8 +179,9 @@ class DataCatalog:
 
     # ------------------------------------------------------------------ lookup
 
-    def get(self, name: str) -> AbstractDataset:
-        """Return the dataset called ``name``, building it from a pattern on first use.
+    def __getitem__(self, name: str) -> AbstractDataset:
+        """Return the dataset called ``name`` (``catalog["cars"]``), building it from a
+        factory pattern on first use.
 
         Args:
             name: A declared dataset name, or one that a factory pattern matches.
@@ -176,20 +190,11 @@ class DataCatalog:
             The dataset object (the same object on every call).
 
         Raises:
-            DatasetNotFoundError: No such dataset and no pattern matches; the message
-                lists the closest declared names.
+            DatasetNotFoundError: No such dataset and no pattern matches (a
+                ``LookupError``); the message lists the closest declared names.
             DatasetError: A matching pattern's entry cannot be built.
         """
-        dataset = self._datasets.get(name)
-        if dataset is not None:
-            return dataset
-        if self._factories is not None:
-            with self._lock:
-                dataset = self._datasets.get(name)
-                if dataset is None:
-                    dataset = self._factories.build(name)
-                    if dataset is not None:
-                        self._datasets[name] = dataset
+        dataset = self._lookup(name)
         if dataset is None:
             import difflib
 
@@ -201,6 +206,102 @@ class DataCatalog:
                 "matches it), or check the spelling.",
             )
         return dataset
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        """Add or replace a dataset: ``catalog["x"] = dataset`` or ``catalog["x"] = data``.
+
+        Args:
+            name: The dataset's name.
+            value: A dataset object, added as is; anything else is data, wrapped in a
+                :class:`~proj.io.MemoryDataset`.
+
+        Raises:
+            DatasetError: ``name`` is empty or not a string.
+        """
+        dataset = value if isinstance(value, AbstractDataset) else MemoryDataset(value)
+        self.add(name, dataset, replace=True)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return the dataset called ``name``, or ``default`` when there is none.
+
+        Args:
+            name: A declared dataset name, or one that a factory pattern matches.
+            default: Returned when no dataset is declared or matched.
+
+        Returns:
+            The dataset object (built from a pattern on first use), else ``default``.
+
+        Raises:
+            DatasetError: A matching pattern's entry cannot be built.
+        """
+        dataset = self._lookup(name)
+        return default if dataset is None else dataset
+
+    def _lookup(self, name: str) -> AbstractDataset | None:
+        """The dataset called ``name``, built from a pattern on first use; None if unknown."""
+        dataset = self._datasets.get(name)
+        if dataset is not None or self._factories is None:
+            return dataset
+        with self._lock:
+            dataset = self._datasets.get(name)
+            if dataset is None:
+                dataset = self._factories.build(name)
+                if dataset is not None:
+                    self._datasets[name] = dataset
+        return dataset
+
+    def keys(self) -> list[str]:
+        """Names of declared datasets and pattern matches built so far, in insertion order."""
+        return list(self._datasets)
+
+    def values(self) -> list[AbstractDataset]:
+        """The dataset objects of :meth:`keys`, in the same order."""
+        return list(self._datasets.values())
+
+    def items(self) -> list[tuple[str, AbstractDataset]]:
+        """``(name, dataset)`` pairs of :meth:`keys`, in the same order."""
+        return list(self._datasets.items())
+
+    def filter(
+        self,
+        name_regex: str | re.Pattern[str] | None = None,
+        type_regex: str | re.Pattern[str] | None = None,
+        by_type: type | Iterable[type] | None = None,
+    ) -> list[str]:
+        """Names of datasets that pass every criterion given (``re.search`` for regexes).
+
+        Args:
+            name_regex: Matched against the dataset name, e.g. ``"^params:"``.
+            type_regex: Matched against the dataset's type, both its catalog name
+                (``"pandas.CSVDataset"``) and its full dotted path
+                (``"proj.io.datasets.pandas.CSVDataset"``).
+            by_type: A dataset class or classes; subclasses count.
+
+        Returns:
+            Matching names among :meth:`keys`, in insertion order.
+
+        Raises:
+            DatasetError: A regular expression is invalid.
+        """
+        from proj.io.registry import type_name
+
+        names_re = _compile(name_regex, "name_regex")
+        types_re = _compile(type_regex, "type_regex")
+        classes = (by_type,) if isinstance(by_type, type) else tuple(by_type or ())
+        result = []
+        for name, dataset in self._datasets.items():
+            if names_re is not None and not names_re.search(name):
+                continue
+            kind = type(dataset)
+            if types_re is not None and not (
+                types_re.search(type_name(kind))
+                or types_re.search(f"{kind.__module__}.{kind.__qualname__}")
+            ):
+                continue
+            if classes and not isinstance(dataset, classes):
+                continue
+            result.append(name)
+        return result
 
     def __contains__(self, name: object) -> bool:
         """Whether ``name`` is declared or matched by a factory pattern."""
@@ -230,17 +331,7 @@ class DataCatalog:
         Raises:
             DatasetError: ``regex`` is not a valid regular expression.
         """
-        names = list(self._datasets)
-        if regex is None:
-            return names
-        try:
-            compiled = re.compile(regex)
-        except re.error as exc:
-            raise DatasetError(
-                f"Invalid regular expression {regex!r} for listing datasets: {exc}.",
-                hint="Use Python regular expression syntax, e.g. '^params:' or 'raw$'.",
-            ) from exc
-        return [name for name in names if compiled.search(name)]
+        return self.filter(name_regex=regex)
 
     # ------------------------------------------------------------------ data
 
@@ -258,7 +349,7 @@ class DataCatalog:
             DatasetError: Loading failed; the message names the dataset, its type and
                 its path, and the original error is chained.
         """
-        dataset = self.get(name)
+        dataset = self[name]
         logger.debug("Loading dataset '%s'", name)
         try:
             return dataset.load()
@@ -277,7 +368,7 @@ class DataCatalog:
             DatasetError: Saving failed; the message names the dataset, its type and its
                 path, and the original error is chained.
         """
-        dataset = self.get(name)
+        dataset = self[name]
         logger.debug("Saving dataset '%s'", name)
         try:
             dataset.save(data)
@@ -292,7 +383,7 @@ class DataCatalog:
         """
         if name not in self:
             return False
-        dataset = self.get(name)
+        dataset = self[name]
         try:
             return dataset.exists()
         except DatasetError as exc:
@@ -305,7 +396,7 @@ class DataCatalog:
             DatasetNotFoundError: No such dataset.
             DatasetError: Releasing failed.
         """
-        dataset = self.get(name)
+        dataset = self[name]
         try:
             dataset.release()
         except DatasetError as exc:
@@ -319,7 +410,7 @@ class DataCatalog:
         """
         if name not in self:
             return False
-        return type(self.get(name)).persistent
+        return type(self[name]).persistent
 
     def describe(self, name: str) -> dict[str, Any]:
         """Describe dataset ``name``: type name, filepath, arguments; never credentials.
@@ -331,7 +422,7 @@ class DataCatalog:
         Raises:
             DatasetNotFoundError: No such dataset.
         """
-        return self.get(name).describe()
+        return self[name].describe()
 
     # ------------------------------------------------------------------ changes
 

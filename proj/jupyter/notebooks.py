@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from proj.config.params import is_parameter
 from proj.exceptions import NotebookError, UnknownNameError
 from proj.jupyter.deps import NOTEBOOK_PACKAGES, require
 from proj.jupyter.kernelspec import default_display_name, default_kernel_name
@@ -135,7 +136,7 @@ def _check_dataset(metadata: ProjectMetadata, dataset: str, env: str | None) -> 
     session = Session.create(metadata.project_path, env=env, record_runs=False)
     catalog = session.load_context().catalog
     if dataset not in catalog:
-        known = [n for n in catalog.list() if n != "parameters" and not n.startswith("params:")]
+        known = [n for n in catalog.list() if not is_parameter(n)]
         raise UnknownNameError("dataset", [dataset], known, where="the catalog")
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from proj.config.params import is_parameter
 from proj.exceptions import PipelineError, UnknownNameError
 from proj.pipeline._names import check_namespace
 from proj.pipeline.pipeline import Pipeline
@@ -36,8 +37,7 @@ __all__ = ["map_nodes", "pipeline"]
 DatasetMapping = str | Iterable[str] | Mapping[str, str] | None
 
 
-def _is_parameter(name: str) -> bool:
-    return name == "parameters" or name.startswith("params:")
+_is_parameter = is_parameter
 
 
 def _as_parameter(name: str) -> str:

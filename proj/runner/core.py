@@ -294,7 +294,12 @@ class AbstractRunner:
         started = time.perf_counter()
         inputs = self._load_inputs(node, catalog, hooks)
         for replacement in hooks.before_node_run(
-            node=node, catalog=catalog, inputs=inputs, is_async=self.is_async, run_id=run_id
+            node=node,
+            catalog=catalog,
+            inputs=inputs,
+            is_async=self.is_async,
+            run_id=run_id,
+            session_id=run_id,
         ):
             if replacement:
                 inputs.update(replacement)
@@ -307,6 +312,7 @@ class AbstractRunner:
                 outputs=outputs,
                 is_async=self.is_async,
                 run_id=run_id,
+                session_id=run_id,
             )
             # A node has completed only once its outputs are saved.
             self._save_outputs(node, catalog, hooks, outputs)
@@ -318,6 +324,7 @@ class AbstractRunner:
                 inputs=inputs,
                 is_async=self.is_async,
                 run_id=run_id,
+                session_id=run_id,
             )
             raise
         if logger.isEnabledFor(logging.INFO):

@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from proj.config.params import is_parameter
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from proj.io import DataCatalog
     from proj.pipeline import Node, Pipeline
-
-
-def is_parameter(name: str) -> bool:
-    """Whether a dataset name is a parameter (``parameters`` or ``params:<key>``)."""
-    return name == "parameters" or name.startswith("params:")
 
 
 def persisted_predicate(catalog: DataCatalog) -> Callable[[str], bool]:

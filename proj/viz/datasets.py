@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from proj.config.params import is_parameter
 from proj.exceptions import DatasetError, DatasetNotFoundError
 from proj.viz.redact import redact_text
 
@@ -33,11 +34,6 @@ MAX_PREVIEW_ROWS = 100
 
 #: Most characters of a non-tabular preview.
 _MAX_TEXT = 20_000
-
-
-def is_parameter(name: str) -> bool:
-    """Whether ``name`` is a parameters dataset (``parameters`` or ``params:<key>``)."""
-    return name == "parameters" or name.startswith("params:")
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,9 @@ def test_describe_unknown_pipeline_suggests_the_closest(
     assert result.stdout == ""
 
 
-def test_describe_needs_a_name(project: Path, cli: Callable[..., Result]) -> None:
+def test_describe_without_a_name_describes_the_default(
+    project: Path, cli: Callable[..., Result]
+) -> None:
     result = cli("pipeline", "describe")
-    assert result.exit_code == 2
-    assert "Missing argument 'NAME'" in result.output
+    assert result.exit_code == 0, result.output
+    assert "Pipeline __default__: 5 node(s)" in result.output

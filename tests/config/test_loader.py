@@ -464,3 +464,26 @@ def test_locate_names_the_file_and_line_that_won_the_merge(conf: ConfDir) -> Non
     assert loader.locate("catalog", "raw") == f"{local}:3"
     assert loader.locate("parameters", "seed") == f"{conf.root / 'base' / 'parameters.json'}:2"
     assert loader.locate("catalog", "missing") == ""
+
+
+def test_custom_resolvers_belong_to_their_loader(conf: ConfDir) -> None:
+    conf.write("base/parameters.yml", "size: ${times:3,4}\n")
+    first = ConfigLoader(conf.root, custom_resolvers={"times": lambda a, b: a * b})
+    second = ConfigLoader(conf.root, custom_resolvers={"times": lambda a, b: a + b})
+    assert first["parameters"]["size"] == 12
+    assert second["parameters"]["size"] == 7
+    with pytest.raises(ConfigError, match="uses a resolver this configuration loader does not"):
+        ConfigLoader(conf.root)["parameters"]
+
+
+def test_custom_resolvers_are_checked(conf: ConfDir) -> None:
+    with pytest.raises(ConfigError, match="cannot replace proj's own 'globals' resolver"):
+        ConfigLoader(conf.root, custom_resolvers={"globals": len})
+    with pytest.raises(ConfigError, match="is int, not a function"):
+        ConfigLoader(conf.root, custom_resolvers={"x": 1})  # type: ignore[dict-item]
+
+
+def test_omegaconfigloader_is_the_config_loader() -> None:
+    from proj.config import OmegaConfigLoader
+
+    assert OmegaConfigLoader is ConfigLoader

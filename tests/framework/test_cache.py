@@ -79,12 +79,14 @@ def test_missing_or_corrupt_cache_reads_as_none(tmp_path: Path, folders: tuple[P
     assert read_cache(tmp_path, src, conf) is None
 
 
-def test_loading_the_registry_writes_every_kind_of_name(tmp_path: Path) -> None:
+def test_the_cache_holds_every_kind_of_name_and_only_when_asked(tmp_path: Path) -> None:
     project = create_project("Iris Demo", output_dir=tmp_path, starter="iris")
     (project / "conf" / "staging").mkdir()
     session = Session.create(project, record_runs=False)
     assert not (project / CACHE_FILE).exists()
-    session.pipelines  # noqa: B018 - loading the registry is the point
+    session.pipelines  # noqa: B018 - reading the pipelines has no side effect
+    assert not (project / CACHE_FILE).exists()
+    session.write_completion_cache()
     names = read_cache(project, session.metadata.source_dir, project / "conf")
     assert names is not None
     assert names["pipelines"] == ["__default__", "data_processing", "data_science"]

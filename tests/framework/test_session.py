@@ -148,7 +148,10 @@ def test_two_projects_with_one_package_name_do_not_mix(tmp_path: Path) -> None:
 
 
 def test_the_completion_cache_is_written_with_the_projects_names(project: Path) -> None:
-    Session.create(project).pipelines  # noqa: B018
+    session = Session.create(project)
+    session.pipelines  # noqa: B018 - reading the pipelines writes nothing
+    assert not (project / ".proj" / "completion.json").exists()
+    session.write_completion_cache()
     cache = json.loads((project / ".proj" / "completion.json").read_text())
     assert "train_model" in cache["names"]["nodes"]
     assert cache["names"]["tags"] == ["evaluation", "preprocessing", "training"]
@@ -205,3 +208,92 @@ def test_a_bad_catalog_entry_names_its_file_and_line(project: Path) -> None:
     assert caught.value.message.startswith(f"{catalog}:{number}: Unknown dataset type")
     assert caught.value.dataset == "iris"
     assert "pandas.CSVDataset" in caught.value.message  # the closest type is suggested
+
+
+# ---------------------------------------------------------------- Kedro conventions
+
+
+def _settings(project: Path, text: str) -> None:
+    from proj.framework.project import purge_package
+
+    (project / "src" / "iris_demo" / "settings.py").write_text(text)
+    purge_package("iris_demo")
+
+
+def test_session_is_a_context_manager_and_takes_pipeline_name(project: Path) -> None:
+    with Session.create(project) as session:
+        session.run(pipeline_name="data_processing")
+        store = session.store
+        assert store is not None
+        assert [run.pipelines for run in store.list_runs()] == [["data_processing"]]
+    with pytest.raises(PipelineError, match="both pipeline_name and pipeline_names"):
+        session.run(pipeline_name="a", pipeline_names=["b"])
+
+
+def test_settings_may_import_omegaconfigloader_with_custom_resolvers(project: Path) -> None:
+    _settings(
+        project,
+        "from proj.config import OmegaConfigLoader\n"
+        "CONFIG_LOADER_CLASS = OmegaConfigLoader\n"
+        "CONFIG_LOADER_ARGS = {'base_env': 'base', 'default_run_env': 'local',\n"
+        "    'merge_strategy': {'parameters': 'soft'},\n"
+        "    'custom_resolvers': {'twice': lambda x: 2 * int(x)}}\n",
+    )
+    params = project / "conf" / "base" / "parameters.yml"
+    params.write_text(params.read_text() + "\ndoubled: ${twice:21}\n")
+    assert Session.create(project).load_context().params["doubled"] == 42
+
+
+def test_class_settings_are_honoured_for_subclasses(project: Path) -> None:
+    _settings(
+        project,
+        "from proj.framework import Context, Session\n"
+        "from proj.io import DataCatalog\n"
+        "class MyContext(Context): pass\n"
+        "class MyCatalog(DataCatalog): pass\n"
+        "class MySession(Session): pass\n"
+        "CONTEXT_CLASS = MyContext\nDATA_CATALOG_CLASS = MyCatalog\nSESSION_CLASS = MySession\n",
+    )
+    session = Session.create(project)
+    assert type(session).__name__ == "MySession"
+    context = session.load_context()
+    assert type(context).__name__ == "MyContext"
+    assert type(context.catalog).__name__ == "MyCatalog"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("CONTEXT_CLASS = dict\n", "CONTEXT_CLASS in .* must be proj.framework.context.Context"),
+        (
+            "CONFIG_LOADER_ARGS = {'base_env': 'base', 'conf_patterns': {}}\n",
+            "CONFIG_LOADER_ARGS in .* has an unknown key 'conf_patterns' "
+            r"\(did you mean 'config_patterns'\?\)",
+        ),
+        ("SESSION_STORE_CLASS = object\n", "SESSION_STORE_CLASS in .* is not supported"),
+    ],
+)
+def test_settings_proj_cannot_honour_are_one_line_errors(
+    project: Path, text: str, message: str
+) -> None:
+    _settings(project, text)
+    with pytest.raises(ProjectError, match=message) as caught:
+        Session.create(project)
+    assert "\n" not in caught.value.message
+
+
+def test_find_pipelines_can_leave_a_broken_pipeline_out(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from proj.framework import find_pipelines
+
+    broken = project / "src" / "iris_demo" / "pipelines" / "broken"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("")
+    (broken / "pipeline.py").write_text("def create_pipeline():\n    raise ValueError('no')\n")
+    Session.create(project)  # puts the project on sys.path
+    with pytest.raises(ProjectError, match="raised ValueError: no"):
+        find_pipelines("iris_demo")
+    found = find_pipelines("iris_demo", raise_errors=False)
+    assert sorted(found) == ["data_processing", "data_science"]
+    assert "Pipeline 'broken' is left out" in caplog.text

@@ -252,7 +252,8 @@ def test_get_unknown_name_suggests_close_names(config: dict[str, Any]) -> None:
     with pytest.raises(
         DatasetNotFoundError, match="Dataset 'car' is not in the catalog; did you mean 'cars'"
     ):
-        catalog.get("car")
+        catalog["car"]
+    assert catalog.get("car") is None
     with pytest.raises(DatasetNotFoundError):
         catalog.load("car")
     assert isinstance(DatasetNotFoundError("x"), LookupError)
@@ -386,3 +387,48 @@ def test_catalog_survives_pickling(config: dict[str, Any]) -> None:
 def test_repr_counts_datasets_and_patterns(config: dict[str, Any]) -> None:
     catalog = DataCatalog.from_config({**config, "{x}_y": {"type": "MemoryDataset"}})
     assert repr(catalog) == "<DataCatalog: 3 datasets, 1 factory patterns>"
+
+
+# ---------------------------------------------------------------- the catalog as a mapping
+
+
+def test_catalog_reads_and_writes_like_a_mapping(config: dict[str, Any]) -> None:
+    catalog = DataCatalog.from_config(config)
+    assert isinstance(catalog["cars"], CSVDataset)
+    catalog["numbers"] = [1, 2, 3]  # plain data is wrapped in a MemoryDataset
+    assert isinstance(catalog["numbers"], MemoryDataset)
+    assert catalog.load("numbers") == [1, 2, 3]
+    own = MemoryDataset({"a": 1})
+    catalog["numbers"] = own  # a dataset is added as is, replacing the old one
+    assert catalog["numbers"] is own
+    assert catalog.keys() == ["cars", "summary", "scratch", "numbers"]
+    assert catalog.values()[-1] is own
+    assert dict(catalog.items())["cars"] is catalog["cars"]
+    assert len(catalog) == 4
+    assert "numbers" in catalog
+    assert "nothing" not in catalog
+    assert catalog.get("nothing") is None
+    marker = MemoryDataset(0)
+    assert catalog.get("nothing", marker) is marker
+    assert catalog.get("cars") is catalog["cars"]
+
+
+def test_get_builds_pattern_matches_like_indexing() -> None:
+    catalog = DataCatalog.from_config({"{name}_mem": {"type": "MemoryDataset"}})
+    first = catalog.get("a_mem")
+    assert isinstance(first, MemoryDataset)
+    assert catalog["a_mem"] is first
+    assert catalog.keys() == ["a_mem"]
+
+
+def test_filter_by_name_type_and_class(config: dict[str, Any]) -> None:
+    catalog = DataCatalog.from_config(config)
+    catalog.add_parameters({"lr": 0.1})
+    assert catalog.filter(name_regex="^params:") == ["params:lr"]
+    assert catalog.filter(type_regex=r"pandas\.CSV") == ["cars"]
+    assert catalog.filter(type_regex=r"proj\.io\.datasets\.json") == ["summary"]
+    assert catalog.filter(by_type=MemoryDataset) == ["scratch", "parameters", "params:lr"]
+    assert catalog.filter(by_type=[CSVDataset, MemoryDataset], name_regex="^s") == ["scratch"]
+    assert catalog.filter() == catalog.keys()
+    with pytest.raises(DatasetError, match=r"Invalid regular expression '\[' for type_regex"):
+        catalog.filter(type_regex="[")

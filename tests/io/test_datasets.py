@@ -190,3 +190,11 @@ def test_bad_argument_shapes_are_dataset_errors(tmp_path: Path) -> None:
         CSVDataset("")
     with pytest.raises(DatasetError, match=r"load_args .* must be a mapping, got list"):
         CSVDataset(str(tmp_path / "x.csv"), load_args=["sep"])  # type: ignore[arg-type]
+
+
+def test_csv_saves_a_series_as_one_column(tmp_path: Path) -> None:
+    path = tmp_path / "y.csv"
+    dataset = CSVDataset(str(path))
+    dataset.save(pd.Series([1.5, 2.5], name="price"))
+    assert path.read_text().splitlines() == ["price", "1.5", "2.5"]
+    assert dataset.load()["price"].tolist() == [1.5, 2.5]

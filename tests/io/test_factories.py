@@ -50,7 +50,8 @@ def test_names_that_match_no_pattern_are_not_found() -> None:
     catalog = DataCatalog.from_config({"{name}_csv": _csv("{name}.csv")})
     assert "cars_parquet" not in catalog
     with pytest.raises(DatasetNotFoundError, match="'cars_parquet' is not in the catalog"):
-        catalog.get("cars_parquet")
+        catalog["cars_parquet"]
+    assert catalog.get("cars_parquet", "none") == "none"
     assert catalog.exists("cars_parquet") is False
     assert catalog.is_persistent("cars_parquet") is False
 

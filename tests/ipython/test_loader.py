@@ -309,3 +309,22 @@ def test_pipelines_are_read_on_first_use_after_load_ext(
     with pytest.raises(ProjectError, match=r"data_science/nodes.py:\d+"):
         run(shell, "session.run()")
     assert "<pipelines unavailable: ProjectError" in repr(shell.user_ns["pipelines"])
+
+
+def test_the_projects_own_log_lines_show_in_the_cell(
+    shell: Any, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nodes = project / "src" / "iris_demo" / "pipelines" / "data_processing" / "nodes.py"
+    text = nodes.read_text()
+    nodes.write_text(
+        text.replace(
+            '    """Keep the model\'s columns',
+            '    __import__("logging").getLogger(__name__).info("cleaning %d rows", len(iris))\n'
+            '    """Keep the model\'s columns',
+            1,
+        )
+    )
+    load(shell, project)
+    capsys.readouterr()
+    run(shell, 'session.run(pipeline_name="data_processing")')
+    assert "cleaning 150 rows" in capsys.readouterr().out

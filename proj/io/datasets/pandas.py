@@ -27,7 +27,9 @@ class CSVDataset(FileDataset):
 
     Loading calls ``pandas.read_csv(file, **load_args)``; saving calls
     ``DataFrame.to_csv(file, **save_args)``, with ``index=False`` unless ``save_args``
-    says otherwise. Constructor arguments: see :class:`~proj.io.filesystem.FileDataset`.
+    says otherwise. A ``pandas.Series`` saves too, as one column headed by its name
+    (``0`` when unnamed), and loads back as a one-column DataFrame.
+    Constructor arguments: see :class:`~proj.io.filesystem.FileDataset`.
 
     Example catalog entry::
 
@@ -45,7 +47,10 @@ class CSVDataset(FileDataset):
         return pd.read_csv(file, **self._load_args)
 
     def _check_data(self, data: Any) -> None:
-        _require_dataframe(self, data)
+        import pandas as pd
+
+        if not isinstance(data, pd.Series):  # a Series saves as one column, as in Kedro
+            _require_dataframe(self, data)
 
     def _write(self, file: IO[bytes], data: Any) -> None:
         data.to_csv(file, **self._save_args)
