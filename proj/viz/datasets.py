@@ -257,6 +257,11 @@ def preview_dataset(session: Session, name: str, rows: int = 10) -> dict[str, An
     credentials = context.config_loader.get("credentials") or {}
     try:
         dataset = build_dataset(name, entry, credentials=credentials)
+        own_preview = getattr(dataset, "preview", None)
+        if callable(own_preview):  # the dataset knows how to show itself (proj.io.preview)
+            body = json.loads(redact_text(json.dumps(own_preview(rows))))
+            logger.debug("Previewed dataset '%s'", name)
+            return {"dataset": name, **body}
         data = dataset.load()
     except DatasetError as exc:
         # Not chained: the cause's message may hold the unredacted path.
