@@ -83,11 +83,8 @@ class ParquetDataset(FileDataset):
         data.to_parquet(file, **self._save_args)
 
 
-class _FramePreview:
-    """``preview(rows)`` for datasets that load one pandas DataFrame."""
-
-    def load(self) -> Any:  # provided by AbstractDataset
-        raise NotImplementedError  # pragma: no cover
+class _FrameFileDataset(FileDataset):
+    """A file dataset that loads one pandas DataFrame, with ``preview(rows)``."""
 
     def preview(self, rows: int = 10) -> dict[str, Any]:
         """The first ``rows`` rows of the data, for ``proj viz``.
@@ -103,7 +100,7 @@ class _FramePreview:
         return pandas_table(self.load(), rows)
 
 
-class JSONDataset(_FramePreview, FileDataset):
+class JSONDataset(_FrameFileDataset):
     """A pandas DataFrame in a JSON file (catalog type ``pandas.JSONDataset``).
 
     Loading calls ``pandas.read_json(file, **load_args)``; saving calls
@@ -124,7 +121,7 @@ class JSONDataset(_FramePreview, FileDataset):
         file.write(data.to_json(**self._save_args).encode("utf-8"))
 
 
-class FeatherDataset(_FramePreview, FileDataset):
+class FeatherDataset(_FrameFileDataset):
     """A pandas DataFrame in an Arrow IPC (Feather v2) file (``pandas.FeatherDataset``).
 
     Uses pyarrow (install ``proj[parquet]``). Loading calls
@@ -158,7 +155,7 @@ class FeatherDataset(_FramePreview, FileDataset):
 _NOT_FILE_FORMATS = frozenset({"clipboard", "sql", "sql_query", "sql_table", "gbq", "table"})
 
 
-class GenericDataset(_FramePreview, FileDataset):
+class GenericDataset(_FrameFileDataset):
     """A pandas DataFrame in any format pandas reads and writes (``pandas.GenericDataset``).
 
     ``file_format: X`` loads with ``pandas.read_X(file, **load_args)`` and saves with
