@@ -3,13 +3,10 @@ DataFrames in files."""
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from proj.exceptions import DatasetError
 from proj.io.filesystem import FileDataset
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 
 class _PolarsFileDataset(FileDataset):
@@ -63,8 +60,7 @@ class _PolarsFileDataset(FileDataset):
 class CSVDataset(_PolarsFileDataset):
     """A polars DataFrame in a CSV file (catalog type ``polars.CSVDataset``).
 
-    Loading calls ``polars.read_csv(file, **load_args)`` (``rechunk=True`` unless set);
-    saving calls ``DataFrame.write_csv(file, **save_args)``.
+    Loading calls ``polars.read_csv(file, **load_args)``; saving calls ``DataFrame.write_csv(file, **save_args)``.
 
     Raises:
         MissingDependencyError: polars is not installed (``pip install "proj[polars]"``).
@@ -72,7 +68,6 @@ class CSVDataset(_PolarsFileDataset):
 
     _TYPE: ClassVar[str] = "polars.CSVDataset"
     _FORMAT: ClassVar[str] = "csv"
-    DEFAULT_LOAD_ARGS: ClassVar[Mapping[str, Any]] = {"rechunk": True}
 
 
 class ParquetDataset(_PolarsFileDataset):
