@@ -147,10 +147,12 @@ def describe_dataset(name: str, entries: CatalogEntries) -> dict[str, Any]:
 
 
 def _local_path(entry: dict[str, Any], root: Path) -> dict[str, Any]:
-    """The entry with a relative local ``filepath`` made absolute against ``root``."""
-    path = entry.get("filepath")
-    if isinstance(path, str) and "://" not in path and not Path(path).is_absolute():
-        return {**entry, "filepath": str(root / path)}
+    """The entry with a relative local ``filepath`` (or a partitioned dataset's ``path``)
+    made absolute against ``root``."""
+    for key in ("filepath", "path"):
+        path = entry.get(key)
+        if isinstance(path, str) and "://" not in path and not Path(path).is_absolute():
+            entry = {**entry, key: str(root / path)}
     return entry
 
 

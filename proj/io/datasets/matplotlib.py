@@ -181,5 +181,8 @@ class MatplotlibDataset(FileDataset):
         return table(["file", "bytes"], files[:rows], len(files))
 
 
-#: The name Kedro projects used before ``MatplotlibDataset``.
-MatplotlibWriter = MatplotlibDataset
+class MatplotlibWriter(MatplotlibDataset):
+    """The name Kedro projects used before ``MatplotlibDataset`` (``matplotlib.MatplotlibWriter``).
+
+    The same dataset; a class of its own so that listings show the name the catalog uses.
+    """

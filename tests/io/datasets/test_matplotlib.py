@@ -74,7 +74,9 @@ def test_versioned_like_kedro(tmp_path: Path) -> None:
 
 
 def test_writer_alias_and_catalog_entry(tmp_path: Path) -> None:
-    assert resolve_type("matplotlib.MatplotlibWriter", "e") is MatplotlibDataset
+    writer = resolve_type("matplotlib.MatplotlibWriter", "e")
+    assert issubclass(writer, MatplotlibDataset)
+    assert type_name(writer) == "matplotlib.MatplotlibWriter"
     assert type_name(MatplotlibDataset) == "matplotlib.MatplotlibDataset"
     catalog = DataCatalog.from_config(
         {"plot": {"type": "matplotlib.MatplotlibWriter", "filepath": str(tmp_path / "p.png"), "versioned": True}},
