@@ -116,7 +116,9 @@ def test_a_kedro_datasets_pandas_type_by_full_path(tmp_path: Path, frame: pd.Dat
 
 def test_versioned_maps_to_kedros_version(tmp_path: Path, frame: pd.DataFrame) -> None:
     path = tmp_path / "v.csv"
-    config = {"t": {"type": "kedro_datasets.pandas.CSVDataset", "filepath": str(path), "versioned": True}}
+    config = {
+        "t": {"type": "kedro_datasets.pandas.CSVDataset", "filepath": str(path), "versioned": True}
+    }
     first = DataCatalog.from_config(config, save_version="2024-01-01T00.00.00.000Z")
     first.save("t", frame.head(1))
     second = DataCatalog.from_config(config, save_version="2024-01-02T00.00.00.000Z")
@@ -178,8 +180,10 @@ def test_errors_are_wrapped_and_scrubbed(tmp_path: Path, kedro_style_module: str
 
 
 def test_unknown_arguments_are_checked_against_the_kedro_class(tmp_path: Path) -> None:
-    with pytest.raises(DatasetTypeError, match="unknown key.*'filpath' \\(did you mean 'filepath'"):
-        DataCatalog.from_config({"x": {"type": "kedro_datasets.pandas.CSVDataset", "filpath": "x.csv"}})
+    with pytest.raises(DatasetTypeError, match=r"unknown key.*'filpath' \(did you mean 'filepath'"):
+        DataCatalog.from_config(
+            {"x": {"type": "kedro_datasets.pandas.CSVDataset", "filpath": "x.csv"}}
+        )
 
 
 def test_adapted_datasets_pickle_for_process_runners(tmp_path: Path, frame: pd.DataFrame) -> None:
@@ -195,7 +199,9 @@ def test_missing_kedro_datasets_names_the_package(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "kedro_datasets", None)
     with pytest.raises(DatasetTypeError) as info:
         resolve_type("spark.SparkDataset", "trips")
-    assert "'spark.SparkDataset' in catalog entry 'trips' is not built into proj" in info.value.message
+    assert (
+        "'spark.SparkDataset' in catalog entry 'trips' is not built into proj" in info.value.message
+    )
     assert "kedro-datasets" in info.value.message
     assert info.value.hint is not None
     assert 'pip install "proj[kedro-datasets]"' in info.value.hint

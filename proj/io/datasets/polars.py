@@ -60,7 +60,8 @@ class _PolarsFileDataset(FileDataset):
 class CSVDataset(_PolarsFileDataset):
     """A polars DataFrame in a CSV file (catalog type ``polars.CSVDataset``).
 
-    Loading calls ``polars.read_csv(file, **load_args)``; saving calls ``DataFrame.write_csv(file, **save_args)``.
+    Loading calls ``polars.read_csv(file, **load_args)``; saving calls
+    ``DataFrame.write_csv(file, **save_args)``.
 
     Raises:
         MissingDependencyError: polars is not installed (``pip install "proj[polars]"``).

@@ -65,7 +65,9 @@ def test_versioned_saves_keep_every_version(tmp_path: Path, frame: pd.DataFrame)
     later = frame.assign(population=[1, 2])
     ExcelDataset(str(path), version=Version(None, "2024-01-02T00.00.00.000Z")).save(later)
     assert (path / "2024-01-01T00.00.00.000Z" / "report.xlsx").is_file()
-    pd.testing.assert_frame_equal(ExcelDataset(str(path), version=Version(None, None)).load(), later)
+    pd.testing.assert_frame_equal(
+        ExcelDataset(str(path), version=Version(None, None)).load(), later
+    )
     pinned = ExcelDataset(str(path), version=Version("2024-01-01T00.00.00.000Z", None))
     pd.testing.assert_frame_equal(pinned.load(), frame)
 

@@ -111,7 +111,13 @@ def test_the_runner_confirms_after_the_node_saved_its_outputs(folder: Path, tmp_
 
 def test_a_failed_node_does_not_move_the_checkpoint(folder: Path) -> None:
     catalog = DataCatalog.from_config(
-        {"events": {"type": "partitions.IncrementalDataset", "path": str(folder), "dataset": "text.TextDataset"}}
+        {
+            "events": {
+                "type": "partitions.IncrementalDataset",
+                "path": str(folder),
+                "dataset": "text.TextDataset",
+            }
+        }
     )
 
     def broken(events: dict[str, str]) -> int:
@@ -124,6 +130,8 @@ def test_a_failed_node_does_not_move_the_checkpoint(folder: Path) -> None:
 
 
 def test_confirming_a_dataset_without_checkpoint_is_an_error(tmp_path: Path) -> None:
-    catalog = DataCatalog.from_config({"x": {"type": "text.TextDataset", "filepath": str(tmp_path / "x")}})
+    catalog = DataCatalog.from_config(
+        {"x": {"type": "text.TextDataset", "filepath": str(tmp_path / "x")}}
+    )
     with pytest.raises(DatasetError, match=r"Dataset 'x' \(text.TextDataset\) cannot be confirmed"):
         catalog.confirm("x")

@@ -79,7 +79,13 @@ def test_writer_alias_and_catalog_entry(tmp_path: Path) -> None:
     assert type_name(writer) == "matplotlib.MatplotlibWriter"
     assert type_name(MatplotlibDataset) == "matplotlib.MatplotlibDataset"
     catalog = DataCatalog.from_config(
-        {"plot": {"type": "matplotlib.MatplotlibWriter", "filepath": str(tmp_path / "p.png"), "versioned": True}},
+        {
+            "plot": {
+                "type": "matplotlib.MatplotlibWriter",
+                "filepath": str(tmp_path / "p.png"),
+                "versioned": True,
+            }
+        },
         save_version="2024-06-01T00.00.00.000Z",
     )
     catalog.save("plot", figure())
@@ -92,12 +98,14 @@ def test_write_only_and_wrong_data(tmp_path: Path) -> None:
     dataset = MatplotlibDataset(str(tmp_path / "x.png"))
     with pytest.raises(DatasetError, match="write-only"):
         dataset.load()
-    with pytest.raises(DatasetError, match="saves a matplotlib Figure.*got list holding int"):
+    with pytest.raises(DatasetError, match=r"saves a matplotlib Figure.*got list holding int"):
         dataset.save([1])
     assert not (tmp_path / "x.png").exists()
 
 
-def test_missing_matplotlib_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_matplotlib_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(MissingDependencyError) as info:
         MatplotlibDataset(str(tmp_path / "x.png"))

@@ -40,13 +40,15 @@ def test_versioned(tmp_path: Path, frame: pd.DataFrame) -> None:
     path = tmp_path / "f.feather"
     FeatherDataset(str(path), version=Version(None, "v1")).save(frame.head(1))
     FeatherDataset(str(path), version=Version(None, "v2")).save(frame)
-    pd.testing.assert_frame_equal(FeatherDataset(str(path), version=Version(None, None)).load(), frame)
+    pd.testing.assert_frame_equal(
+        FeatherDataset(str(path), version=Version(None, None)).load(), frame
+    )
     assert len(FeatherDataset(str(path), version=Version("v1", None)).load()) == 1
 
 
 def test_missing_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    with pytest.raises(MissingDependencyError, match="pandas.FeatherDataset needs 'pyarrow'"):
+    with pytest.raises(MissingDependencyError, match=r"pandas.FeatherDataset needs 'pyarrow'"):
         FeatherDataset(str(tmp_path / "f.feather"))
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from proj.exceptions import DatasetError
-from proj.io import DataCatalog, Version
+from proj.io import DataCatalog
 from proj.io.datasets.pandas import GenericDataset
 from tests.io.datasets.conftest import killed_save, visible_files
 
@@ -30,7 +30,11 @@ def frame() -> pd.DataFrame:
     ],
 )
 def test_round_trip_in_several_formats(
-    tmp_path: Path, frame: pd.DataFrame, file_format: str, save_args: dict[str, object], magic: bytes
+    tmp_path: Path,
+    frame: pd.DataFrame,
+    file_format: str,
+    save_args: dict[str, object],
+    magic: bytes,
 ) -> None:
     path = tmp_path / f"data.{file_format}"
     dataset = GenericDataset(str(path), file_format=file_format, save_args=save_args)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from proj.exceptions import DatasetError
-from proj.io import DataCatalog, Version
+from proj.io import DataCatalog
 from proj.io.datasets.pandas import JSONDataset
 from tests.io.datasets.conftest import killed_save, visible_files
 
@@ -41,7 +41,13 @@ def test_json_lines_through_load_and_save_args(tmp_path: Path, frame: pd.DataFra
 
 def test_versioned(tmp_path: Path, frame: pd.DataFrame) -> None:
     catalog = DataCatalog.from_config(
-        {"rows": {"type": "pandas.JSONDataset", "filepath": str(tmp_path / "r.json"), "versioned": True}},
+        {
+            "rows": {
+                "type": "pandas.JSONDataset",
+                "filepath": str(tmp_path / "r.json"),
+                "versioned": True,
+            }
+        },
         save_version="2024-03-01T10.00.00.000Z",
     )
     catalog.save("rows", frame)

@@ -52,7 +52,11 @@ def test_dataset_as_a_dict_with_its_own_arguments(tmp_path: Path) -> None:
         "parts": {
             "type": "partitions.PartitionedDataset",
             "path": str(tmp_path / "parts"),
-            "dataset": {"type": "pandas.CSVDataset", "save_args": {"sep": ";"}, "load_args": {"sep": ";"}},
+            "dataset": {
+                "type": "pandas.CSVDataset",
+                "save_args": {"sep": ";"},
+                "load_args": {"sep": ";"},
+            },
             "filename_suffix": ".txt",
         }
     }
@@ -75,14 +79,21 @@ def test_suffix_filters_and_hidden_files_are_never_partitions(tmp_path: Path) ->
     (folder / ".ipynb_checkpoints" / "b.csv").write_text("x\n2\n")
     dataset = PartitionedDataset(str(folder), "pandas.CSVDataset", filename_suffix=".csv")
     assert list(dataset.load()) == ["a"]
-    assert dataset.preview() == {"kind": "table", "columns": ["partition"], "rows": [["a"]], "total_rows": 1}
+    assert dataset.preview() == {
+        "kind": "table",
+        "columns": ["partition"],
+        "rows": [["a"]],
+        "total_rows": 1,
+    }
 
 
 def test_load_args_go_to_find(tmp_path: Path) -> None:
     dataset = PartitionedDataset(str(tmp_path / "deep"), "text.TextDataset")
     dataset.save({"top": "1", "sub/inner": "2"})
     assert list(dataset.load()) == ["sub/inner", "top"]
-    shallow = PartitionedDataset(str(tmp_path / "deep"), "text.TextDataset", load_args={"maxdepth": 1})
+    shallow = PartitionedDataset(
+        str(tmp_path / "deep"), "text.TextDataset", load_args={"maxdepth": 1}
+    )
     assert list(shallow.load()) == ["top"]
 
 
@@ -98,7 +109,7 @@ def test_empty_folder_and_bad_ids_are_errors(tmp_path: Path) -> None:
     assert not dataset.exists()
     with pytest.raises(DatasetError, match="No partitions found"):
         dataset.load()
-    with pytest.raises(DatasetError, match="Invalid partition id '../escape'"):
+    with pytest.raises(DatasetError, match=r"Invalid partition id '../escape'"):
         dataset.save({"../escape": "x"})
     with pytest.raises(DatasetError, match="saves a dict of partition id"):
         dataset.save(["x"])
@@ -135,4 +146,6 @@ def test_killed_save_leaves_existing_partitions(tmp_path: Path) -> None:
         folder,
     )
     assert visible_files(folder) == before
-    pd.testing.assert_frame_equal(PartitionedDataset(str(folder), "pandas.CSVDataset").load()["p1"](), frame(2))
+    pd.testing.assert_frame_equal(
+        PartitionedDataset(str(folder), "pandas.CSVDataset").load()["p1"](), frame(2)
+    )

@@ -41,7 +41,13 @@ def test_jpeg_with_quality_from_save_args(tmp_path: Path) -> None:
 
 def test_versioned_from_the_catalog(tmp_path: Path) -> None:
     catalog = DataCatalog.from_config(
-        {"img": {"type": "pillow.ImageDataset", "filepath": str(tmp_path / "i.png"), "versioned": True}},
+        {
+            "img": {
+                "type": "pillow.ImageDataset",
+                "filepath": str(tmp_path / "i.png"),
+                "versioned": True,
+            }
+        },
         save_version="2024-07-07T07.07.07.007Z",
     )
     catalog.save("img", picture())
@@ -51,9 +57,9 @@ def test_versioned_from_the_catalog(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_and_wrong_data(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="no image format for the extension '.nope'"):
+    with pytest.raises(DatasetError, match=r"no image format for the extension '.nope'"):
         ImageDataset(str(tmp_path / "x.nope")).save(picture())
-    with pytest.raises(DatasetError, match="saves a PIL.Image.Image, got str"):
+    with pytest.raises(DatasetError, match=r"saves a PIL.Image.Image, got str"):
         ImageDataset(str(tmp_path / "x.png")).save("not an image")
 
 

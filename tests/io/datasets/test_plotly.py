@@ -45,7 +45,9 @@ def test_json_dataset_accepts_a_figure_dict_and_refuses_other_data(tmp_path: Pat
         dataset.save([1, 2])
 
 
-def test_plotly_dataset_draws_a_dataframe_with_plotly_args(tmp_path: Path, frame: pd.DataFrame) -> None:
+def test_plotly_dataset_draws_a_dataframe_with_plotly_args(
+    tmp_path: Path, frame: pd.DataFrame
+) -> None:
     catalog = DataCatalog.from_config(
         {
             "engines_plot": {
@@ -99,7 +101,7 @@ def test_preview_is_the_figure_json(tmp_path: Path, frame: pd.DataFrame) -> None
 
 def test_missing_plotly_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "plotly", None)
-    with pytest.raises(MissingDependencyError, match="plotly.PlotlyDataset needs 'plotly'"):
+    with pytest.raises(MissingDependencyError, match=r"plotly.PlotlyDataset needs 'plotly'"):
         PlotlyDataset(str(tmp_path / "x.json"), plotly_args={"type": "bar"})
 
 

@@ -34,16 +34,28 @@ def test_csv_round_trip_with_args(tmp_path: Path, frame: pl.DataFrame) -> None:
 def test_parquet_round_trip_and_versions(tmp_path: Path, frame: pl.DataFrame) -> None:
     path = tmp_path / "f.parquet"
     ParquetDataset(str(path), version=Version(None, "v1")).save(frame.head(1))
-    ParquetDataset(str(path), version=Version(None, "v2"), save_args={"compression": "zstd"}).save(frame)
+    ParquetDataset(str(path), version=Version(None, "v2"), save_args={"compression": "zstd"}).save(
+        frame
+    )
     assert (path / "v2" / "f.parquet").read_bytes()[:4] == b"PAR1"
     assert_frame_equal(ParquetDataset(str(path), version=Version(None, None)).load(), frame)
     assert ParquetDataset(str(path), version=Version("v1", None)).load().height == 1
 
 
-@pytest.mark.parametrize(("file_format", "magic"), [("ipc", b"ARROW1"), ("ndjson", b'{"id":1'), ("csv", b"id,")])
-def test_eager_dataset_formats(tmp_path: Path, frame: pl.DataFrame, file_format: str, magic: bytes) -> None:
+@pytest.mark.parametrize(
+    ("file_format", "magic"), [("ipc", b"ARROW1"), ("ndjson", b'{"id":1'), ("csv", b"id,")]
+)
+def test_eager_dataset_formats(
+    tmp_path: Path, frame: pl.DataFrame, file_format: str, magic: bytes
+) -> None:
     catalog = DataCatalog.from_config(
-        {"t": {"type": "polars.EagerPolarsDataset", "file_format": file_format, "filepath": str(tmp_path / f"t.{file_format}")}}
+        {
+            "t": {
+                "type": "polars.EagerPolarsDataset",
+                "file_format": file_format,
+                "filepath": str(tmp_path / f"t.{file_format}"),
+            }
+        }
     )
     catalog.save("t", frame)
     assert (tmp_path / f"t.{file_format}").read_bytes().startswith(magic)
@@ -86,7 +98,8 @@ def test_killed_save_leaves_the_old_file(tmp_path: Path, frame: pl.DataFrame) ->
         import polars as pl
         from proj.io.datasets.polars import CSVDataset
         dataset = CSVDataset({str(path)!r})
-        data = pl.DataFrame({{f"c{{i}}": np.random.default_rng(i).random(5_000_000) for i in range(4)}})
+        columns = {{f"c{{i}}": np.random.default_rng(i).random(5_000_000) for i in range(4)}}
+        data = pl.DataFrame(columns)
         """,
         tmp_path,
     )

@@ -29,7 +29,9 @@ def database(tmp_path: Path) -> Path:
     """A SQLite file with a ``shuttles`` table of three rows."""
     path = tmp_path / "warehouse.db"
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE shuttles (id INTEGER PRIMARY KEY, engines INTEGER, price REAL)")
+        connection.execute(
+            "CREATE TABLE shuttles (id INTEGER PRIMARY KEY, engines INTEGER, price REAL)"
+        )
         connection.executemany(
             "INSERT INTO shuttles VALUES (?, ?, ?)", [(1, 2, 1000.0), (2, 4, 2500.0), (3, 1, 400.0)]
         )
@@ -113,7 +115,7 @@ def test_saved_query_from_a_sql_file_is_read_on_each_load(database: Path, tmp_pa
 
 
 def test_sql_or_filepath_exactly_one(database: Path) -> None:
-    with pytest.raises(DatasetError, match="exactly one of 'sql'.*got neither"):
+    with pytest.raises(DatasetError, match=r"exactly one of 'sql'.*got neither"):
         SQLQueryDataset(credentials={"con": url(database)})
     with pytest.raises(DatasetError, match="got both"):
         SQLQueryDataset(sql="SELECT 1", filepath="q.sql", credentials={"con": url(database)})
@@ -203,7 +205,13 @@ def test_con_is_required_and_not_accepted_in_args(database: Path) -> None:
 
 def test_catalog_describe_and_preview(database: Path) -> None:
     catalog = DataCatalog.from_config(
-        {"shuttles": {"type": "pandas.SQLTableDataset", "table_name": "shuttles", "credentials": "db"}},
+        {
+            "shuttles": {
+                "type": "pandas.SQLTableDataset",
+                "table_name": "shuttles",
+                "credentials": "db",
+            }
+        },
         {"db": {"con": url(database)}},
     )
     assert catalog.describe("shuttles") == {
