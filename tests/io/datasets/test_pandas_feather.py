@@ -62,7 +62,7 @@ def test_killed_save_leaves_the_old_file(tmp_path: Path, frame: pd.DataFrame) ->
         import pandas as pd
         from proj.io.datasets.pandas import FeatherDataset
         dataset = FeatherDataset({str(path)!r}, save_args={{"compression": "uncompressed"}})
-        data = pd.DataFrame({{"x": np.arange(40_000_000, dtype=float)}})
+        data = pd.DataFrame({{"x": np.arange(60_000_000, dtype=float)}})
         """,
         tmp_path,
     )
