@@ -208,6 +208,23 @@ class KedroDatasetAdapter(AbstractDataset):
             return True  # cannot tell: let the load say what is wrong
         return bool(self._dataset.exists())
 
+    def confirm(self) -> None:
+        """Confirm the Kedro dataset (``kedro_datasets.partitions.IncrementalDataset``).
+
+        Raises:
+            DatasetError: The Kedro dataset has no ``confirm``, or confirming failed.
+        """
+        confirm = getattr(self._dataset, "confirm", None)
+        if not callable(confirm):
+            raise DatasetError(
+                f"{self._label()} cannot be confirmed: it has no checkpoint.",
+                hint="Only incremental datasets can be named in a node's confirms=.",
+            )
+        self._guard("confirm", confirm)
+        # Kedro's runner releases every dataset after use, which clears the cached
+        # checkpoint; proj keeps persisted datasets, so the next load must re-read it.
+        self._release()
+
     def _release(self) -> None:
         release = getattr(self._dataset, "release", None)
         if callable(release):

@@ -216,3 +216,25 @@ def test_old_spellings_still_suggest_the_new_name(
     with pytest.raises(DatasetTypeError) as info:
         resolve_type("pandas.CSVDataSet", "cars")
     assert "Did you mean 'pandas.CSVDataset'" in info.value.message
+
+
+def test_kedros_incremental_dataset_is_confirmed_through_the_catalog(tmp_path: Path) -> None:
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1")
+    catalog = DataCatalog.from_config(
+        {
+            "parts": {
+                "type": "kedro_datasets.partitions.IncrementalDataset",
+                "path": str(folder),
+                "dataset": "kedro_datasets.text.TextDataset",
+            },
+            "plain": {"type": "kedro_datasets.text.TextDataset", "filepath": str(tmp_path / "t")},
+        }
+    )
+    assert catalog.load("parts") == {"a.txt": "1"}
+    catalog.confirm("parts")
+    assert (folder / "CHECKPOINT").read_text() == "a.txt"
+    assert catalog.load("parts") == {}
+    with pytest.raises(DatasetError, match="cannot be confirmed"):
+        catalog.confirm("plain")
