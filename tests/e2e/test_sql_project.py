@@ -40,7 +40,7 @@ def use_database(project: Path, database: Path) -> None:
         "  credentials: warehouse\n  save_args:\n    if_exists: replace\n",
         text,
     )
-    assert text.count("pandas.SQLTableDataset") == 2
+    assert text.count("type: pandas.SQLTableDataset") == 2
     catalog.write_text(text)
     (project / "conf" / "local" / "credentials.yml").write_text(
         f"warehouse:\n  con: sqlite:///{database}\n"
