@@ -14,7 +14,8 @@ def info(
     as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
 ) -> None:
     """Show the versions of proj, Python and key libraries, the project around the
-    working directory, and the installed plugins (packages adding proj hooks)."""
+    working directory, the dataset types usable here, and the installed plugins
+    (packages adding proj hooks)."""
     from proj.framework.introspect import environment_info
 
     details = environment_info()
@@ -43,6 +44,26 @@ def info(
         libraries.add_row(name, version or "[dim]not installed[/]")
     out.print()
     out.print(libraries)
+    out.print()
+    usable = [kind.name for kind in details.dataset_types if kind.available]
+    out.print(f"Dataset types available here ({len(usable)}): {escape(', '.join(usable))}")
+    missing: dict[str, list[str]] = {}
+    for kind in details.dataset_types:
+        if not kind.available and kind.extra:
+            missing.setdefault(kind.extra, []).append(kind.name)
+    for extra, names in missing.items():
+        out.print(
+            f"[dim]Not available: {escape(', '.join(names))} "
+            f'(pip install "proj\\[{escape(extra)}]")[/]'
+        )
+    out.print(
+        "kedro-datasets types: "
+        + (
+            "available through the bridge"
+            if details.kedro_datasets
+            else '[dim]not installed (pip install "proj\\[kedro-datasets]")[/]'
+        )
+    )
     out.print()
     if not details.plugins:
         out.print("Plugins: [dim]none installed[/]")

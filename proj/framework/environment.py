@@ -1,8 +1,9 @@
 """The environment proj runs in: versions of proj, Python and key libraries, the project
-around the working directory, and the installed plugins (what ``proj info`` shows).
+around the working directory, the dataset types usable here and the installed plugins
+(what ``proj info`` shows).
 
-Only package metadata and ``pyproject.toml`` are read: no library, plugin or project
-code is imported.
+Only package metadata and ``pyproject.toml`` are read, and packages are looked up
+(``importlib.util.find_spec``): no library, plugin or project code is imported.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ LIBRARIES = (
     "notebook",
     "nbformat",
     "dask",
+    "openpyxl",
+    "sqlalchemy",
+    "matplotlib",
+    "plotly",
+    "polars",
+    "pillow",
+    "kedro",
+    "kedro-datasets",
 )
 
 #: The entry-point group through which installed packages add hooks (plugins).
@@ -55,6 +64,21 @@ class PluginInfo:
     name: str
     version: str
     hooks: list[str]
+
+
+@dataclass(frozen=True)
+class DatasetTypeInfo:
+    """A built-in dataset type and whether it can be used in this environment.
+
+    Attributes:
+        name: The catalog type name, e.g. ``"pandas.ExcelDataset"``.
+        available: Whether the library it needs is installed.
+        extra: The proj extra that installs that library (``"excel"``), or None.
+    """
+
+    name: str
+    available: bool
+    extra: str | None
 
 
 @dataclass(frozen=True)
@@ -84,6 +108,9 @@ class EnvironmentInfo:
             order of :data:`LIBRARIES`.
         project: The project around the working directory, or ``None`` outside one.
         plugins: Installed plugins, sorted by name.
+        dataset_types: Every built-in dataset type, and whether its library is installed.
+        kedro_datasets: Whether kedro-datasets is installed, so that its types work
+            through the bridge.
     """
 
     proj_version: str
@@ -93,6 +120,8 @@ class EnvironmentInfo:
     libraries: dict[str, str | None]
     project: ProjectSummary | None
     plugins: list[PluginInfo]
+    dataset_types: list[DatasetTypeInfo]
+    kedro_datasets: bool
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -136,6 +165,7 @@ def environment_info(start: str | Path | None = None) -> EnvironmentInfo:
     from importlib.metadata import PackageNotFoundError, version
 
     import proj
+    from proj.io.registry import available_types, kedro_datasets_installed
 
     libraries: dict[str, str | None] = {}
     for name in LIBRARIES:
@@ -162,4 +192,9 @@ def environment_info(start: str | Path | None = None) -> EnvironmentInfo:
         libraries=libraries,
         project=project,
         plugins=installed_plugins(),
+        dataset_types=[
+            DatasetTypeInfo(name=kind.name, available=kind.available, extra=kind.extra)
+            for kind in available_types()
+        ],
+        kedro_datasets=kedro_datasets_installed(),
     )

@@ -402,6 +402,36 @@ class DataCatalog:
         except DatasetError as exc:
             raise _named(exc, name) from (exc.__cause__ or exc)
 
+    def confirm(self, name: str) -> None:
+        """Confirm dataset ``name``: for an incremental dataset, move its checkpoint.
+
+        The runner calls it after the outputs of a node declared with
+        ``confirms=name`` are saved.
+
+        Args:
+            name: The dataset's name.
+
+        Raises:
+            DatasetNotFoundError: No such dataset.
+            DatasetError: The dataset has no ``confirm`` method, or confirming failed.
+        """
+        dataset = self.get(name)
+        confirm = getattr(dataset, "confirm", None)
+        if not callable(confirm):
+            from proj.io.registry import type_name
+
+            raise DatasetError(
+                f"Dataset '{name}' ({type_name(type(dataset))}) cannot be confirmed: "
+                "it has no checkpoint.",
+                hint="Only incremental datasets (partitions.IncrementalDataset) can be "
+                "named in a node's confirms=.",
+            )
+        logger.debug("Confirming dataset '%s'", name)
+        try:
+            confirm()
+        except DatasetError as exc:
+            raise _named(exc, name) from (exc.__cause__ or exc)
+
     def is_persistent(self, name: str) -> bool:
         """Whether dataset ``name`` keeps its data beyond the process.
 

@@ -316,6 +316,9 @@ class AbstractRunner:
             )
             # A node has completed only once its outputs are saved.
             self._save_outputs(node, catalog, hooks, outputs)
+            # Then the datasets it confirms (incremental checkpoints) move on.
+            for name in getattr(node, "confirms", ()):
+                catalog.confirm(name)
         except Exception as exc:
             hooks.on_node_error(
                 error=exc,

@@ -143,10 +143,12 @@ def describe_dataset(name: str, entries: CatalogEntries) -> dict[str, Any]:
 
 
 def _local_path(entry: dict[str, Any], root: Path) -> dict[str, Any]:
-    """The entry with a relative local ``filepath`` made absolute against ``root``."""
-    path = entry.get("filepath")
-    if isinstance(path, str) and "://" not in path and not Path(path).is_absolute():
-        return {**entry, "filepath": str(root / path)}
+    """The entry with a relative local ``filepath`` (or a partitioned dataset's ``path``)
+    made absolute against ``root``."""
+    for key in ("filepath", "path"):
+        path = entry.get(key)
+        if isinstance(path, str) and "://" not in path and not Path(path).is_absolute():
+            entry = {**entry, key: str(root / path)}
     return entry
 
 
@@ -253,6 +255,11 @@ def preview_dataset(session: Session, name: str, rows: int = 10) -> dict[str, An
     credentials = context.config_loader.get("credentials") or {}
     try:
         dataset = build_dataset(name, entry, credentials=credentials)
+        own_preview = getattr(dataset, "preview", None)
+        if callable(own_preview):  # the dataset knows how to show itself (proj.io.preview)
+            body = json.loads(redact_text(json.dumps(own_preview(rows))))
+            logger.debug("Previewed dataset '%s'", name)
+            return {"dataset": name, **body}
         data = dataset.load()
     except DatasetError as exc:
         # Not chained: the cause's message may hold the unredacted path.

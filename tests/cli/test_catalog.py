@@ -122,3 +122,37 @@ def test_unknown_pipeline_suggests_the_closest(project: Path, cli: Callable[...,
     result = cli("catalog", "list", "--pipeline", "data_sience")
     assert isinstance(result.exception, UnknownNameError)
     assert "did you mean 'data_science'" in str(result.exception)
+
+
+def test_list_shows_the_new_dataset_types_and_never_credentials(
+    project: Path, cli: Callable[..., Result]
+) -> None:
+    secret = "pw-31a9c0ffee"
+    catalog = project / "conf" / "base" / "catalog.yml"
+    catalog.write_text(
+        catalog.read_text()
+        + "\nwarehouse_table:\n  type: pandas.SQLTableDataset\n  table_name: shuttles\n"
+        "  credentials: warehouse\n"
+        "report_book:\n  type: pandas.ExcelDataset\n  filepath: data/08_reporting/report.xlsx\n"
+        "daily:\n  type: partitions.PartitionedDataset\n  path: data/01_raw/daily\n"
+        "  dataset: pandas.CSVDataset\n"
+        "kedro_cars:\n  type: kedro_datasets.pandas.CSVDataset\n  filepath: data/01_raw/cars.csv\n"
+        "old_plot:\n  type: matplotlib.MatplotlibWriter\n  filepath: data/08_reporting/p.png\n"
+    )
+    (project / "conf" / "local" / "credentials.yml").write_text(
+        f"warehouse:\n  con: postgresql://analyst:{secret}@db.internal/warehouse\n"
+    )
+    result = cli("catalog", "list")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert table["warehouse_table"][1] == "pandas.SQLTableDataset"
+    assert table["report_book"][1] == "pandas.ExcelDataset"
+    assert table["report_book"][-1] == "data/08_reporting/report.xlsx"
+    assert table["daily"][1] == "partitions.PartitionedDataset"
+    assert table["kedro_cars"][1] == "kedro_datasets.pandas.CSVDataset"
+    assert table["old_plot"][1] == "matplotlib.MatplotlibWriter"
+    as_json = cli("catalog", "list", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    for output in (result.stdout, as_json.stdout):
+        assert secret not in output
+        assert "analyst" not in output

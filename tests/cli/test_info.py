@@ -72,3 +72,23 @@ def test_info_json(project: Path, plugin: str, cli: Callable[..., Result]) -> No
     assert details["plugins"] == [
         {"name": plugin, "version": "0.3.1", "hooks": ["timing = proj_timing.hooks:hooks"]}
     ]
+
+
+def test_info_lists_the_dataset_types_usable_here(
+    project: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    result = cli("info")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("Dataset types"))
+    for name in ("pandas.ExcelDataset", "pandas.SQLTableDataset", "polars.CSVDataset"):
+        assert name in line
+    assert "kedro-datasets types: available through the bridge" in result.stdout
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if the excel extra were missing
+    result = cli("info")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("Dataset types"))
+    assert "pandas.ExcelDataset" not in line
+    assert 'Not available: pandas.ExcelDataset (pip install "proj[excel]")' in result.stdout
+    details = json.loads(cli("info", "--json").stdout)
+    excel = next(kind for kind in details["dataset_types"] if kind["name"] == "pandas.ExcelDataset")
+    assert excel == {"name": "pandas.ExcelDataset", "available": False, "extra": "excel"}

@@ -115,3 +115,37 @@ def test_descriptions_come_from_the_configuration() -> None:
 def test_an_invalid_pattern_is_reported() -> None:
     with pytest.raises(DatasetTypeError, match=re.escape("{name:d}")):
         CatalogEntries.from_config({"{name:d}_csv": {"type": "pandas.CSVDataset"}})
+
+
+def test_datasets_with_their_own_preview_are_shown_by_it(iris: Path) -> None:
+    import sqlite3
+
+    database = iris / "data" / "warehouse.db"
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute("CREATE TABLE t (id INTEGER, name TEXT)")
+        connection.executemany("INSERT INTO t VALUES (?, ?)", [(i, f"n{i}") for i in range(50)])
+    connection.close()
+    daily = iris / "data" / "01_raw" / "daily"
+    daily.mkdir()
+    for day in ("d1", "d2"):
+        (daily / f"{day}.csv").write_text("x\n1\n")
+    catalog = iris / "conf" / "base" / "catalog.yml"
+    catalog.write_text(
+        catalog.read_text()
+        + "table:\n  type: pandas.SQLTableDataset\n  table_name: t\n  credentials: db\n"
+        "daily:\n  type: partitions.PartitionedDataset\n  path: data/01_raw/daily\n"
+        "  dataset: pandas.CSVDataset\n  filename_suffix: .csv\n"
+    )
+    (iris / "conf" / "local" / "credentials.yml").write_text(f"db:\n  con: sqlite:///{database}\n")
+    session = load_session(iris)
+    table = preview_dataset(session, "table", rows=2)
+    assert table == {
+        "dataset": "table",
+        "kind": "table",
+        "columns": ["id", "name"],
+        "rows": [[0, "n0"], [1, "n1"]],
+        "total_rows": 50,  # counted in the database, not loaded
+    }
+    parts = preview_dataset(session, "daily")
+    assert parts["rows"] == [["d1"], ["d2"]]
