@@ -123,7 +123,11 @@ class Context:
             located.dataset = exc.dataset
             raise located from exc
         catalog.add_parameters(parameters)
-        self._hook_manager.hook.after_catalog_created(
+        from proj.hooks import call_hook
+
+        call_hook(
+            self._hook_manager,
+            "after_catalog_created",
             catalog=catalog,
             conf_catalog=conf_catalog,
             conf_creds=conf_creds,

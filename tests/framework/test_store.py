@@ -63,6 +63,7 @@ def test_the_file_is_created_on_first_write_in_wal_mode(store: RunStore, tmp_pat
         "started_at",
         "duration",
         "error",
+        "traceback",
     ]
 
 
