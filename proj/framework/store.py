@@ -496,7 +496,7 @@ class RunStore:
         """One run with its nodes; the latest run when ``run_id`` is None.
 
         A unique prefix of a run id is accepted (compared literally: ``_`` and ``%``
-        are not wildcards).
+        are not wildcards); a full id always wins over longer ids it is a prefix of.
 
         Raises:
             RunStoreError: No run matches (the message lists recent run ids).
@@ -512,6 +512,8 @@ class RunStore:
                 " WHERE substr(run_id, 1, length(?)) = ?",
                 (run_id, run_id),
             )
+            exact = [row for row in rows if row[0] == run_id]
+            rows = exact or rows
         if len(rows) != 1:
             return self._missing(run_id, ambiguous=len(rows) > 1)
         return self._with_nodes(self._run(rows[0]))
