@@ -63,9 +63,9 @@ def test_sys_exit_in_a_node_is_a_failure_of_that_node(project: Path) -> None:
 
     line = assert_clean_error(result)
     where = f"src/faulty/nodes.py:{nodes_line(project, 'sys.exit(3)')}"
-    assert (
-        line
-        == f"Error: Node 'add_up' failed: NodeExitError: the node's function called sys.exit(3) ({where})"
+    assert line == (
+        "Error: Node 'add_up' failed: NodeExitError: the node's function called "
+        f"sys.exit(3) ({where})"
     )
     assert node_statuses(project) == {"add_up": "failed", "report": "pending"}
     assert run_status(project) == "failed"
