@@ -89,7 +89,9 @@ class DaskRunner(AbstractRunner):
                         n_workers=self.max_workers,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        # Any free port: the scheduler's HTTP server would otherwise
+                        # ask for 8787 and warn when another cluster holds it.
+                        dashboard_address=":0",
                     )
                 )
                 client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
