@@ -22,6 +22,7 @@ code that catches ``ValueError`` or ``LookupError`` keeps working::
     │   └── VersionNotFoundError (LookupError)       a pinned version that is not there
     ├── RunnerError (RuntimeError)                   scheduling and running
     │   ├── NodeFailedError                          a node raised; carries resume info
+    │   ├── NodeExitError                            a node called sys.exit()
     │   └── NotPicklableError (TypeError)            ParallelRunner cannot ship a node
     ├── HookError (RuntimeError)                     a hook implementation failed
     ├── ProjectError                                 project discovery and metadata
@@ -196,6 +197,9 @@ class NodeFailedError(RunnerError):
             order (the failed node included).
         resume_nodes: The smallest set of node names to pass to ``from_nodes`` so that
             a new run restarts from persisted data only (parameters count as persisted).
+        where: ``file:line`` of the user's code that raised, when known.
+        run_id: The id of the recorded run (set by the session), whose store entry
+            keeps the full traceback.
     """
 
     def __init__(
@@ -206,11 +210,18 @@ class NodeFailedError(RunnerError):
         not_run: Sequence[str],
         resume_nodes: Sequence[str],
         hint: str | None = None,
+        where: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.node_name = node_name
         self.not_run = list(not_run)
         self.resume_nodes = list(resume_nodes)
+        self.where = where
+        self.run_id: str | None = None
+
+
+class NodeExitError(RunnerError):
+    """A node's function called ``sys.exit()``; reported as a failure of that node."""
 
 
 class NotPicklableError(RunnerError, TypeError):
@@ -218,7 +229,25 @@ class NotPicklableError(RunnerError, TypeError):
 
 
 class HookError(ProjError, RuntimeError):
-    """A hook implementation could not be loaded or raised."""
+    """A hook implementation could not be loaded or raised.
+
+    Attributes:
+        hook_name: The hook specification whose implementation raised (e.g.
+            ``after_context_created``), or None when the hook could not be loaded.
+        where: ``file:line`` of the hook's code that raised, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        hook_name: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.hook_name = hook_name
+        self.where = where
 
 
 # --------------------------------------------------------------------------- framework

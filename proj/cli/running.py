@@ -97,40 +97,88 @@ def _runtime_params(options: RunOptions) -> dict[str, Any]:
 
 
 def _params_text(params: str | dict[str, Any]) -> str:
-    """``--params`` as typed, or a mapping from a config file written as key=value pairs."""
+    """``--params`` as typed, or a mapping (from a config file or the run store) written
+    as ``key=value`` pairs that parse back to it."""
     if isinstance(params, str):
         return params
-    import json
-
     from proj.config.params import normalize_runtime_params
 
+    return ",".join(_params_items(normalize_runtime_params(params)))
+
+
+def _params_items(params: dict[str, Any], prefix: str = "") -> list[str]:
+    """``--params`` items (``a.b=1``) that parse back to ``params``."""
+    import json
+
     items: list[str] = []
-
-    def walk(prefix: str, value: Any) -> None:
+    for key, value in params.items():
+        name = f"{prefix}{key}"
         if isinstance(value, dict) and value:
-            for key, item in value.items():
-                walk(f"{prefix}{key}.", item)
+            items += _params_items(value, f"{name}.")
+        elif isinstance(value, str):
+            quote = '"' if "'" in value else "'"
+            items.append(f"{name}={quote}{value}{quote}")
         else:
-            items.append(f"{prefix[:-1]}={json.dumps(value)}")
+            items.append(f"{name}={json.dumps(value)}")
+    return items
 
-    walk("", normalize_runtime_params(params))
-    return ",".join(items)
+
+def _recorded_slice(run_id: str | None) -> tuple[RunRequest, str | None, str | None] | None:
+    """The request, env and ``--params`` text of a recorded run, or None."""
+    if run_id is None:
+        return None
+    from proj.exceptions import ProjError
+    from proj.framework.introspect import recorded_run
+
+    try:
+        run = recorded_run(run_id).run
+        request = RunRequest(**run.request)
+    except (ProjError, TypeError):
+        return None
+    params = _params_text(run.params) or None
+    return request, run.env, params
 
 
 def _resume_commands(options: RunOptions, error: NodeFailedError) -> list[str]:
-    """The two commands that finish a failed run: --resume, and the equivalent slice."""
+    """The two commands that finish a failed run: --resume, and the equivalent slice
+    with the run's pipelines, filters, env and params (for a failed ``--resume``, those
+    of the run it resumed, read from the run store)."""
+    request, env, params = options.request, options.env, options.params
+    recorded = _recorded_slice(error.run_id) if options.resume else None
+    if recorded is not None:
+        request, env, params = recorded
     parts = ["proj", "run"]
-    for flag, values in options.slicing().items():
+    for flag, values in replace(options, request=request).slicing().items():
         if flag != "--from-nodes":
             parts += [flag, ",".join(values)]
-    if options.env:
-        parts += ["--env", options.env]
-    if options.params:
-        parts += ["--params", _params_text(options.params)]
+    if env:
+        parts += ["--env", env]
+    if params:
+        parts += ["--params", _params_text(params)]
     if options.conf_source:
         parts += ["--conf-source", str(options.conf_source)]
     parts += ["--from-nodes", ",".join(error.resume_nodes)]
     return ["proj run --resume", shlex.join(parts)]
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the run stops the same way and is recorded
+    ``interrupted``."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+def _sigterm_as_interrupt() -> Any:
+    """Make SIGTERM raise like Ctrl-C (main thread only); returns what undoes it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def execute(options: RunOptions) -> int:
@@ -140,7 +188,9 @@ def execute(options: RunOptions) -> int:
         options: Parsed ``proj run`` options.
 
     Returns:
-        The exit status: 0, 1 when a node failed, 130 when interrupted.
+        The exit status: 0, 1 when a node failed, 130 when interrupted by Ctrl-C,
+        143 when stopped by SIGTERM (handled like Ctrl-C: the run is recorded
+        ``interrupted`` and can be resumed).
 
     Raises:
         ProjError: Anything wrong before a node ran (project, config, names, data).
@@ -158,6 +208,7 @@ def execute(options: RunOptions) -> int:
     out = console(stderr=True)
     started = time.perf_counter()
     session: Session | None = None
+    restore = _sigterm_as_interrupt()
     try:
         if options.resume:
             from proj.framework.resume import resume_run
@@ -186,13 +237,18 @@ def execute(options: RunOptions) -> int:
             _print_traceback(exc.__cause__)
         commands = _resume_commands(options, exc)
         out.print(f"[bold red]Error:[/] [red]{_escape(exc.message)}[/]")
+        if exc.run_id is not None and not options.verbose:
+            out.print(f"Full traceback: [bold]proj runs show {exc.run_id}[/]")
         out.print(f"{len(exc.not_run)} node(s) did not run. Resume with:")
         out.print(f"  [bold]{_escape(commands[0])}[/]")
         out.print(f"  or: [bold]{_escape(commands[1])}[/]")
         return 1
-    except KeyboardInterrupt:
-        out.print("[yellow]Run interrupted.[/] Resume it with: [bold]proj run --resume[/]")
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "stopped by SIGTERM" if isinstance(exc, _Terminated) else "interrupted"
+        out.print(f"[yellow]Run {what}.[/] Resume it with: [bold]proj run --resume[/]")
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        restore()
     elapsed = time.perf_counter() - started
     if not options.quiet:
         summary = f"[green]Run finished[/] in {elapsed:.2f} s."

@@ -140,6 +140,13 @@ def _render_run(summary: RunSummary) -> None:
     out.print()
     out.print(table)
     out.print(f"Completed: {summary.done} of {len(run.nodes)} node(s).")
+    tracebacks = [(f"node {node.name}", node.traceback) for node in run.nodes if node.traceback]
+    if run.traceback and not tracebacks:
+        tracebacks.append(("the run", run.traceback))
+    for label, text in tracebacks:
+        out.print()
+        out.print(f"[bold]Traceback of {escape(label)}:[/]")
+        out.print(escape(text.rstrip()))
 
 
 @app.command(name="show")
@@ -152,7 +159,8 @@ def show_run(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
 ) -> None:
-    """Show one run: its options and every node with status and duration."""
+    """Show one run: its options, every node with status and duration, and the full
+    traceback of what failed."""
     from proj.framework.introspect import recorded_run
 
     summary = recorded_run(run_id)

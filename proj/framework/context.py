@@ -138,7 +138,11 @@ class Context:
             name: catalog.load(name)
             for name in catalog.filter(name_regex=r"^(parameters$|params:)", by_type=MemoryDataset)
         }
-        self._hook_manager.hook.after_catalog_created(
+        from proj.hooks import call_hook
+
+        call_hook(
+            self._hook_manager,
+            "after_catalog_created",
             catalog=catalog,
             conf_catalog=conf_catalog,
             conf_creds=conf_creds,

@@ -1,4 +1,11 @@
-"""The built-in hooks that write every run, for every runner, into the run store."""
+"""Recording every run, for every runner, into the run store.
+
+The session records the run itself (:meth:`RunRecorder.start` before anything of the
+run happens, :meth:`RunRecorder.finish` after the after-hooks returned or on the error
+that stopped it); node events arrive through the hooks below, called by every runner.
+A node is recorded ``success`` from ``after_node_completed``, that is once all its
+outputs are saved, never from ``after_node_run``.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,41 @@ from typing import TYPE_CHECKING, Any
 
 from proj.framework.session import RunRequest
 from proj.hooks import hook_impl
+from proj.tracebacks import first_line, raised_at, traceback_text
 
 if TYPE_CHECKING:
     from proj.framework.store import RunStore
     from proj.pipeline import Node, Pipeline
 
 
-def _describe(error: BaseException) -> str:
-    text = str(error)
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+def describe_error(error: BaseException) -> str:
+    """One line for the run store: ``"Type: message (file:line)"``; a proj error's own
+    message (which already names what failed and where) as it is."""
+    if isinstance(error, KeyboardInterrupt):
+        return "Interrupted (Ctrl-C or SIGTERM)."
+    message = getattr(error, "message", None)
+    if isinstance(message, str) and message:
+        line = message.splitlines()[0]
+    else:
+        line = first_line(error)
+    where = raised_at(error)
+    return line + (f" ({where})" if where and where not in line else "")
+
+
+def run_status(error: BaseException) -> str:
+    """``failed`` for errors (``sys.exit()`` included), ``interrupted`` for Ctrl-C,
+    SIGTERM and anything else that is not an error."""
+    return "failed" if isinstance(error, Exception | SystemExit) else "interrupted"
+
+
+def _cause_traceback(error: BaseException) -> str:
+    """The traceback of the error a proj error wraps (the user's), or of the error."""
+    cause = error.__cause__
+    return traceback_text(cause if cause is not None else error)
 
 
 class RunStoreHooks:
-    """Hook implementations recording runs in a :class:`RunStore`.
+    """Writes runs and their nodes to a :class:`RunStore`.
 
     Args:
         store: Where to write.
@@ -32,8 +61,10 @@ class RunStoreHooks:
         self.command = command
         self.project_path = project_path
 
-    @hook_impl
-    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
+    # ------------------------------------------------------------------ the run
+
+    def start(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
+        """Record a run that starts now, with its nodes pending."""
         request: dict[str, Any] = {
             field.name: run_params[field.name]
             for field in fields(RunRequest)
@@ -51,26 +82,29 @@ class RunStoreHooks:
             resumed_from=run_params.get("resumed_from"),
         )
 
+    def finish(self, run_id: str, error: BaseException | None = None) -> None:
+        """Record how a run ended: ``success`` without an error, else its status."""
+        if error is None:
+            self.store.finish_run(run_id, "success")
+            return
+        traceback = None if isinstance(error, KeyboardInterrupt) else _cause_traceback(error)
+        self.store.finish_run(run_id, run_status(error), describe_error(error), traceback)
+
+    # ------------------------------------------------------------------ node hooks
+
     @hook_impl
     def before_node_run(self, node: Node, run_id: str | None) -> None:
         if run_id is not None:
             self.store.node_started(run_id, node.name)
 
     @hook_impl
-    def after_node_run(self, node: Node, run_id: str | None) -> None:
+    def after_node_completed(self, node: Node, run_id: str | None) -> None:
         if run_id is not None:
             self.store.node_finished(run_id, node.name, "success")
 
-    @hook_impl
+    @hook_impl(tryfirst=True)
     def on_node_error(self, error: BaseException, node: Node, run_id: str | None) -> None:
         if run_id is not None:
-            self.store.node_finished(run_id, node.name, "failed", _describe(error))
-
-    @hook_impl
-    def after_pipeline_run(self, run_params: dict[str, Any]) -> None:
-        self.store.finish_run(run_params["run_id"], "success")
-
-    @hook_impl
-    def on_pipeline_error(self, error: BaseException, run_params: dict[str, Any]) -> None:
-        status = "failed" if isinstance(error, Exception) else "interrupted"
-        self.store.finish_run(run_params["run_id"], status, _describe(error))
+            self.store.node_finished(
+                run_id, node.name, "failed", describe_error(error), _cause_traceback(error)
+            )

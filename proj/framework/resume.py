@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import RunnerError, RunStoreError
@@ -98,8 +99,10 @@ def resume_run(
             hint=f'Re-run from their producers instead: proj run --from-nodes "{",".join(starts)}"'
             ", or persist those datasets in conf/base/catalog.yml.",
         )
+    # Every node not known to be saved runs again, even if an old file of its output
+    # exists: --only-missing-outputs would skip exactly the node an interrupt cut short.
     outputs = session.run_request(
-        request,
+        replace(request, only_missing_outputs=False),
         runner or SequentialRunner(),
         pipeline=full.only_nodes(*remaining),
         resumed_from=record.run_id,

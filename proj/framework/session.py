@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import PipelineError, UnknownNameError
+from proj.exceptions import HookError, NodeFailedError, PipelineError, ProjError, UnknownNameError
 from proj.framework.context import Context
 from proj.framework.project import ProjectMetadata, bootstrap_project
 from proj.framework.registry import DEFAULT_PIPELINE, load_pipelines
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
+    from proj.framework.recording import RunStoreHooks
     from proj.framework.store import RunStore
     from proj.pipeline import Pipeline
     from proj.runner import AbstractRunner
@@ -133,6 +134,7 @@ class Session:
         self._context: Context | None = None
         self._pipelines: dict[str, Pipeline] | None = None
         self._store: RunStore | None = None
+        self._recorder: RunStoreHooks | None = None
 
     @classmethod
     def create(
@@ -197,10 +199,10 @@ class Session:
         if record_runs and session.store is not None:
             from proj.framework.recording import RunStoreHooks
 
-            hook_manager.register(
-                RunStoreHooks(session.store, command=command, project_path=metadata.project_path),
-                name="proj-run-store",
+            session._recorder = RunStoreHooks(
+                session.store, command=command, project_path=metadata.project_path
             )
+            hook_manager.register(session._recorder, name="proj-run-store")
         return session
 
     def _run_store_path(self) -> Path | None:
@@ -243,6 +245,7 @@ class Session:
 
         Raises:
             ConfigError: The configuration folder or environment is missing or invalid.
+            HookError: An ``after_context_created`` hook raised (named with its line).
         """
         if self._context is None:
             from proj.config import ConfigLoader
@@ -255,14 +258,17 @@ class Session:
                 **dict(self.settings.config_loader_args),
             )
             context_class = self.settings.context_class or Context
-            self._context = context_class(
+            context = context_class(
                 self.metadata,
                 loader,
                 self.hook_manager,
                 loader.env,
                 catalog_class=self.settings.data_catalog_class,
             )
-            self.hook_manager.hook.after_context_created(context=self._context)
+            from proj.hooks import call_hook
+
+            call_hook(self.hook_manager, "after_context_created", context=context)
+            self._context = context
         return self._context
 
     @property
@@ -500,20 +506,60 @@ class Session:
         if pipeline is None:
             pipeline = self.select(request)
         self.write_completion_cache()  # a run writes .proj/ anyway; keep completion fresh
-        context = self.load_context()
         run_id = uuid.uuid4().hex[:12]
-        catalog = context.make_catalog(load_versions=request.load_versions or None)
-        run_params = {
+        run_params: dict[str, Any] = {
             "run_id": run_id,
             "session_id": self.session_id,
             "project_path": str(self.metadata.project_path),
-            "env": context.env,
+            "env": self.env,
             "runtime_params": self.runtime_params,
             "resumed_from": resumed_from,
             **request.as_dict(),
         }
-        hook = self.hook_manager.hook
-        hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
+        recorder = self._recorder
+        # The run is recorded before anything of it happens, so a failure in a hook or
+        # the configuration is recorded too; it is marked success only at the very end.
+        if recorder is not None:
+            recorder.start(run_params, pipeline)
+        try:
+            result = self._run_recorded(request, runner, pipeline, run_params)
+        except BaseException as exc:
+            if isinstance(exc, NodeFailedError):
+                exc.run_id = run_id if recorder is not None else None
+            elif isinstance(exc, ProjError) and recorder is not None and not exc.hint:
+                exc.hint = f"See the full traceback with: proj runs show {run_id}"
+            if recorder is not None:
+                recorder.finish(run_id, exc)
+            raise
+        if recorder is not None:
+            recorder.finish(run_id)
+        return result
+
+    def _run_recorded(
+        self,
+        request: RunRequest,
+        runner: AbstractRunner,
+        pipeline: Pipeline,
+        run_params: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Context, catalog, hooks and the runner: everything of a run between its
+        start and its end in the run store."""
+        from proj.hooks import call_hook
+
+        context = self.load_context()
+        if context.env != run_params["env"]:
+            run_params["env"] = context.env
+            if self._recorder is not None:
+                self._recorder.store.set_env(run_params["run_id"], context.env)
+        catalog = context.make_catalog(load_versions=request.load_versions or None)
+        manager = self.hook_manager
+        call_hook(
+            manager,
+            "before_pipeline_run",
+            run_params=run_params,
+            pipeline=pipeline,
+            catalog=catalog,
+        )
         logger.info(
             "Running %d node(s) of %s with %s",
             len(pipeline),
@@ -524,16 +570,30 @@ class Session:
             result = runner.run(
                 pipeline,
                 catalog,
-                self.hook_manager,
-                run_id=run_id,
+                manager,
+                run_id=run_params["run_id"],
                 only_missing_outputs=request.only_missing_outputs,
             )
         except BaseException as exc:
-            hook.on_pipeline_error(
-                error=exc, run_params=run_params, pipeline=pipeline, catalog=catalog
-            )
+            try:
+                call_hook(
+                    manager,
+                    "on_pipeline_error",
+                    error=exc,
+                    run_params=run_params,
+                    pipeline=pipeline,
+                    catalog=catalog,
+                )
+            except HookError as hook_error:
+                # Never let it replace the error that stopped the run.
+                logger.warning("%s; reporting the run's own error", hook_error.message)
             raise
-        hook.after_pipeline_run(
-            run_params=run_params, run_result=result, pipeline=pipeline, catalog=catalog
+        call_hook(
+            manager,
+            "after_pipeline_run",
+            run_params=run_params,
+            run_result=result,
+            pipeline=pipeline,
+            catalog=catalog,
         )
         return result

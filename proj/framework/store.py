@@ -7,11 +7,20 @@ started at the same time each land in full (https://www.sqlite.org/wal.html).
 Statuses: a run is ``running``, ``success``, ``failed`` or ``interrupted``; a node is
 ``pending``, ``running``, ``success``, ``failed``, ``skipped`` or ``interrupted``.
 Times are Unix timestamps in seconds (UTC); durations are seconds.
+
+A status is written only after the fact it claims: a node is ``success`` once all its
+outputs are saved, a run once its after-hooks returned. Each run keeps the host, pid and
+start time of its process; a run still marked ``running`` whose process has ended
+(killed, power cut, full disk) is read as ``interrupted``, and its unfinished nodes too.
+
+The file carries a schema version (``PRAGMA user_version``); older files are migrated in
+place when opened (version 1: the first layout; version 2: process identity, tracebacks).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import threading
@@ -22,9 +31,43 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import RunStoreError
+from proj.processes import host_name, process_gone, start_token
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+#: The layout this code writes (``PRAGMA user_version``). 0 (unset) and 1 are the first
+#: layout; 2 adds ``runs.pid``, ``runs.host``, ``runs.pid_start``, ``runs.traceback``
+#: and ``run_nodes.traceback``.
+SCHEMA_VERSION = 2
+
+#: Columns added after version 1, by table: (name, SQL type).
+_ADDED_COLUMNS = {
+    "runs": (("pid", "INTEGER"), ("host", "TEXT"), ("pid_start", "TEXT"), ("traceback", "TEXT")),
+    "run_nodes": (("traceback", "TEXT"),),
+}
+
+
+def _redact(text: str | None) -> str | None:
+    """Remove credentials from text before it is stored.
+
+    TEMPORARY stand-in for ``proj.redaction.redact_optional`` (the i10-safety branch):
+    every text the run store keeps from an error passes here, so swapping this one
+    function for the shared module is the whole change.
+    """
+    if not text or ("@" not in text and "=" not in text):
+        return text
+    import re
+
+    # scheme://user:password@host -> scheme://***@host
+    text = re.sub(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@", r"\1***@", text)
+    return re.sub(
+        r"((?:token|secret|password|passwd|key|credential|auth)[A-Za-z0-9_\-.]*=)[^&;#\s\"']*",
+        r"\1***",
+        text,
+        flags=re.IGNORECASE,
+    )
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -77,7 +120,8 @@ class NodeRecord:
         status: pending, running, success, failed, skipped or interrupted.
         started_at: Unix time in seconds, or None if it never started.
         duration: Seconds, or None if it did not finish.
-        error: ``"ExceptionType: message"`` for a failed node.
+        error: ``"ExceptionType: message (file:line)"`` for a failed node.
+        traceback: The full traceback of a failed node (credentials removed).
     """
 
     name: str
@@ -86,6 +130,7 @@ class NodeRecord:
     started_at: float | None
     duration: float | None
     error: str | None
+    traceback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +141,9 @@ class RunRecord:
         request: The run request as a dict (pipelines, filters, options).
         params: Runtime parameters given on the command line.
         nodes: The run's nodes in order (filled by :meth:`RunStore.get_run`).
+        pid, host: The process that ran it (None for runs recorded before version 2).
+        traceback: The traceback of an error that stopped the run outside any node
+            (a hook, the configuration), credentials removed.
     """
 
     run_id: str
@@ -113,6 +161,9 @@ class RunRecord:
     error: str | None
     resumed_from: str | None
     nodes: list[NodeRecord] = field(default_factory=list)
+    pid: int | None = None
+    host: str | None = None
+    traceback: str | None = None
 
     @property
     def duration(self) -> float | None:
@@ -185,7 +236,7 @@ class RunStore:
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")
                 connection.execute("PRAGMA busy_timeout=30000")
-                connection.executescript(SCHEMA)
+                self._migrate(connection)
             except (sqlite3.Error, OSError) as exc:
                 raise RunStoreError(
                     f"Cannot open the run store {self.path}: {exc}",
@@ -194,6 +245,35 @@ class RunStore:
                 ) from exc
             self._connection = connection
         return self._connection
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        """Create the tables, or bring an older file up to :data:`SCHEMA_VERSION`."""
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise RunStoreError(
+                f"The run store {self.path} was written by a newer proj (schema version "
+                f"{version}; this proj knows {SCHEMA_VERSION}).",
+                hint="Upgrade proj, or move the file away to start a new run store.",
+            )
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated it while this one waited for the lock.
+            if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                for table, columns in _ADDED_COLUMNS.items():
+                    have = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+                    for name, kind in columns:
+                        if name not in have:
+                            connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -230,13 +310,16 @@ class RunStore:
         project_path: Path,
         resumed_from: str | None = None,
     ) -> None:
-        """Record a run that is starting, with all its nodes ``pending``."""
+        """Record a run that is starting, with all its nodes ``pending``, and the host,
+        pid and start time of this process. Runs of this host left ``running`` by a
+        process that has ended are marked ``interrupted`` on the way."""
         sha, dirty = git_state(project_path)
+        self.reap()
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO runs (run_id, session_id, started_at, status, pipelines, request,"
-                " env, params, git_sha, git_dirty, command, resumed_from)"
-                " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+                " env, params, git_sha, git_dirty, command, resumed_from, pid, host, pid_start)"
+                " VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     session_id,
@@ -249,6 +332,9 @@ class RunStore:
                     None if dirty is None else int(dirty),
                     command,
                     resumed_from,
+                    os.getpid(),
+                    host_name(),
+                    start_token(),
                 ),
             )
             db.executemany(
@@ -267,25 +353,51 @@ class RunStore:
             )
 
     def node_finished(
-        self, run_id: str, node_name: str, status: str, error: str | None = None
+        self,
+        run_id: str,
+        node_name: str,
+        status: str,
+        error: str | None = None,
+        traceback: str | None = None,
     ) -> None:
-        """Record a node's outcome; the duration runs from :meth:`node_started`."""
+        """Record a node's outcome; the duration runs from :meth:`node_started`.
+
+        Args:
+            error: One line, ``"Type: message (file:line)"``.
+            traceback: The full traceback; both are stored without credentials.
+        """
         with self._transaction() as db:
             db.execute(
-                "UPDATE run_nodes SET status=?, error=?,"
+                "UPDATE run_nodes SET status=?, error=?, traceback=?,"
                 " duration=CASE WHEN started_at IS NULL THEN NULL ELSE ? - started_at END"
                 " WHERE run_id=? AND node_name=?",
-                (status, error, time.time(), run_id, node_name),
+                (status, _redact(error), _redact(traceback), time.time(), run_id, node_name),
             )
 
-    def finish_run(self, run_id: str, status: str, error: str | None = None) -> None:
+    def set_env(self, run_id: str, env: str | None) -> None:
+        """Record the configuration environment a run resolved to."""
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET env=? WHERE run_id=?", (env, run_id))
+
+    def finish_run(
+        self,
+        run_id: str,
+        status: str,
+        error: str | None = None,
+        traceback: str | None = None,
+    ) -> None:
         """Record how a run ended; nodes still pending or running take its status
-        (``skipped`` for a successful run, ``interrupted`` or ``pending`` otherwise)."""
+        (``skipped`` for a successful run, ``interrupted`` or ``pending`` otherwise).
+
+        Args:
+            error: One line describing what stopped the run.
+            traceback: Its traceback, when the run stopped outside any node.
+        """
         leftover = {"success": "skipped", "interrupted": "interrupted"}.get(status)
         with self._transaction() as db:
             db.execute(
-                "UPDATE runs SET status=?, finished_at=?, error=? WHERE run_id=?",
-                (status, time.time(), error, run_id),
+                "UPDATE runs SET status=?, finished_at=?, error=?, traceback=? WHERE run_id=?",
+                (status, time.time(), _redact(error), _redact(traceback), run_id),
             )
             db.execute(
                 "UPDATE run_nodes SET status='interrupted' WHERE run_id=? AND status='running'",
@@ -296,6 +408,21 @@ class RunStore:
                     "UPDATE run_nodes SET status=? WHERE run_id=? AND status='pending'",
                     (leftover, run_id),
                 )
+
+    def reap(self) -> list[str]:
+        """Mark ``interrupted`` the runs of this host still ``running`` whose process
+        has ended (see :func:`proj.processes.process_gone`).
+
+        Returns:
+            The ids of the runs marked.
+        """
+        rows = self._rows(
+            "SELECT run_id, pid, pid_start, host FROM runs WHERE status='running'", ()
+        )
+        gone = [row[0] for row in rows if process_gone(row[1], row[2], row[3])]
+        for run_id in gone:
+            self.finish_run(run_id, "interrupted", "The process running it ended.")
+        return gone
 
     # ------------------------------------------------------------------ reading
 
@@ -310,26 +437,47 @@ class RunStore:
 
     _RUN_COLUMNS = (
         "run_id, session_id, started_at, finished_at, status, pipelines, request, env,"
-        " params, git_sha, git_dirty, command, error, resumed_from"
+        " params, git_sha, git_dirty, command, error, resumed_from, pid, host, pid_start,"
+        " traceback"
     )
 
-    @staticmethod
-    def _run(row: tuple[Any, ...]) -> RunRecord:
+    def _json(self, run_id: str, column: str, text: Any) -> Any:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError) as exc:
+            statements = " ".join(
+                f"DELETE FROM {table} WHERE run_id='{run_id}';"  # noqa: S608 (shown, not run)
+                for table in ("run_nodes", "runs")
+            )
+            raise RunStoreError(
+                f"Run {run_id} in {self.path} has a damaged '{column}' field: {exc}.",
+                hint=f'Delete that run: sqlite3 {self.path} "{statements}"',
+            ) from None
+
+    def _run(self, row: tuple[Any, ...]) -> RunRecord:
+        status = row[4]
+        error = row[12]
+        if status == "running" and process_gone(row[14], row[16], row[15]):
+            status = "interrupted"
+            error = error or "The process running it ended."
         return RunRecord(
             run_id=row[0],
             session_id=row[1],
             started_at=row[2],
             finished_at=row[3],
-            status=row[4],
-            pipelines=json.loads(row[5]),
-            request=json.loads(row[6]),
+            status=status,
+            pipelines=self._json(row[0], "pipelines", row[5]),
+            request=self._json(row[0], "request", row[6]),
             env=row[7],
-            params=json.loads(row[8]),
+            params=self._json(row[0], "params", row[8]),
             git_sha=row[9],
             git_dirty=None if row[10] is None else bool(row[10]),
             command=row[11],
-            error=row[12],
+            error=error,
             resumed_from=row[13],
+            pid=row[14],
+            host=row[15],
+            traceback=row[17],
         )
 
     def list_runs(self, limit: int = 20) -> list[RunRecord]:
@@ -347,7 +495,8 @@ class RunStore:
     def get_run(self, run_id: str | None = None) -> RunRecord:
         """One run with its nodes; the latest run when ``run_id`` is None.
 
-        A unique prefix of a run id is accepted.
+        A unique prefix of a run id is accepted (compared literally: ``_`` and ``%``
+        are not wildcards); a full id always wins over longer ids it is a prefix of.
 
         Raises:
             RunStoreError: No run matches (the message lists recent run ids).
@@ -359,42 +508,55 @@ class RunStore:
             )
         else:
             rows = self._rows(
-                f"SELECT {self._RUN_COLUMNS} FROM runs WHERE run_id LIKE ? || '%'",  # noqa: S608
-                (run_id,),
+                f"SELECT {self._RUN_COLUMNS} FROM runs"  # noqa: S608
+                " WHERE substr(run_id, 1, length(?)) = ?",
+                (run_id, run_id),
             )
+            exact = [row for row in rows if row[0] == run_id]
+            rows = exact or rows
         if len(rows) != 1:
             return self._missing(run_id, ambiguous=len(rows) > 1)
         return self._with_nodes(self._run(rows[0]))
 
     def last_unfinished(self) -> RunRecord:
-        """The latest run whose status is ``failed`` or ``interrupted`` and that was not
-        finished by a successful resume (directly, or by resuming one of its resumes),
-        so resuming twice does not redo the work.
+        """The latest run whose status is ``failed`` or ``interrupted`` (a ``running``
+        run whose process ended counts as interrupted) and that was not finished by a
+        successful resume (directly, or by resuming one of its resumes), so resuming
+        twice does not redo the work.
 
         Raises:
             RunStoreError: There is none.
         """
         rows = self._rows(
             f"{_SETTLED} SELECT {self._RUN_COLUMNS} FROM runs"  # noqa: S608
-            " WHERE status IN ('failed', 'interrupted')"
-            " AND run_id NOT IN (SELECT run_id FROM settled) ORDER BY started_at DESC LIMIT 1",
+            " WHERE status IN ('failed', 'interrupted', 'running')"
+            " AND run_id NOT IN (SELECT run_id FROM settled) ORDER BY started_at DESC",
             (),
         )
-        if not rows:
+        runs = (self._run(row) for row in rows)
+        found = next((run for run in runs if run.status != "running"), None)
+        if found is None:
             raise RunStoreError(
                 f"There is no failed or interrupted run to resume in {self.path}.",
                 hint="`proj runs list` shows the recorded runs; a run that a later "
                 "--resume finished no longer counts.",
             )
-        return self._with_nodes(self._run(rows[0]))
+        return self._with_nodes(found)
 
     def _with_nodes(self, run: RunRecord) -> RunRecord:
         rows = self._rows(
-            "SELECT node_name, position, status, started_at, duration, error FROM run_nodes"
-            " WHERE run_id=? ORDER BY position",
+            "SELECT node_name, position, status, started_at, duration, error, traceback"
+            " FROM run_nodes WHERE run_id=? ORDER BY position",
             (run.run_id,),
         )
-        run.nodes.extend(NodeRecord(*row) for row in rows)
+        # A run whose process ended: what was pending or running never finished.
+        unfinished = ("running", "pending") if run.status == "interrupted" else ()
+        run.nodes.extend(
+            NodeRecord(row[0], row[1], "interrupted", row[3], row[4], row[5], row[6])
+            if row[2] in unfinished
+            else NodeRecord(*row)
+            for row in rows
+        )
         return run
 
     def _missing(self, run_id: str | None, *, ambiguous: bool) -> RunRecord:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from proj.hooks.manager import (
     ENTRY_POINT_GROUP,
+    HookRelay,
+    call_hook,
     create_hook_manager,
     load_entry_point_hooks,
     register_hooks,
@@ -17,6 +19,8 @@ from proj.hooks.specs import hook_impl, hook_spec
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "HookRelay",
+    "call_hook",
     "create_hook_manager",
     "hook_impl",
     "hook_spec",

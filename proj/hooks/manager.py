@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import types
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import HookError
 from proj.hooks.specs import ALL_SPECS, PROJECT_NAME
+from proj.tracebacks import first_line, raised_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -99,3 +101,86 @@ def load_entry_point_hooks(
             manager.register(plugin, name=f"{dist}:{entry_point.name}")
         loaded.add(dist)
     return sorted(loaded)
+
+
+def _implementation(manager: pluggy.PluginManager, name: str, error: BaseException) -> str:
+    """The ``Class.hook`` label of the implementation that raised, found by its code."""
+    codes = {}
+    for impl in getattr(manager.hook, name).get_hookimpls():
+        code = getattr(impl.function, "__code__", None)
+        if code is not None:
+            owner = impl.plugin
+            label = owner.__name__ if isinstance(owner, types.ModuleType) else type(owner).__name__
+            codes[code] = f"{label}.{name}"
+    tb = error.__traceback__
+    found = name
+    while tb is not None:
+        found = codes.get(tb.tb_frame.f_code, found)
+        tb = tb.tb_next
+    return found
+
+
+def hook_failure(manager: pluggy.PluginManager, name: str, error: Exception) -> HookError:
+    """A :class:`HookError` naming the hook implementation that raised and its line.
+
+    Args:
+        manager: The manager the hook was called through.
+        name: The hook specification's name, e.g. ``"after_context_created"``.
+        error: What the implementation raised (chained as the cause by the caller).
+
+    Returns:
+        ``Hook <Class>.<name> failed: <Type>: <message> (<file>:<line>)``.
+    """
+    if isinstance(error, HookError) and error.hook_name is not None:
+        return error
+    where = raised_at(error)
+    label = _implementation(manager, name, error)
+    suffix = f" ({where})" if where else ""
+    failure = HookError(
+        f"Hook {label} failed: {first_line(error)}{suffix}",
+        hook_name=name,
+        where=where,
+    )
+    failure.__cause__ = error
+    return failure
+
+
+def call_hook(manager: pluggy.PluginManager | None, name: str, **kwargs: Any) -> list[Any]:
+    """Call every implementation of hook ``name``; a failure becomes a :class:`HookError`.
+
+    Args:
+        manager: The hook manager, or None (nothing is called).
+        name: The hook specification's name.
+        **kwargs: The hook's arguments.
+
+    Returns:
+        The implementations' results (pluggy's list).
+
+    Raises:
+        HookError: An implementation raised; it names the hook, the implementation's
+            class and the ``file:line`` that raised, and chains the original error.
+    """
+    if manager is None:
+        return []
+    try:
+        result: list[Any] = getattr(manager.hook, name)(**kwargs)
+    except Exception as exc:
+        raise hook_failure(manager, name, exc) from exc
+    return result
+
+
+class HookRelay:
+    """``relay.<hook>(**kwargs)`` calls the hook through :func:`call_hook`.
+
+    Args:
+        manager: The hook manager, or None for a relay that calls nothing.
+    """
+
+    def __init__(self, manager: pluggy.PluginManager | None) -> None:
+        self.manager = manager
+
+    def __getattr__(self, name: str) -> Any:
+        def call(**kwargs: Any) -> list[Any]:
+            return call_hook(self.manager, name, **kwargs)
+
+        return call

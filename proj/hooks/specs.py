@@ -168,6 +168,21 @@ class NodeSpecs:
         """
 
     @hook_spec
+    def after_node_completed(self, node: Node, catalog: DataCatalog, run_id: str | None) -> None:
+        """Called once a node ran and every one of its outputs is saved.
+
+        This is the point where a node's work is known to be durable: ``after_node_run``
+        comes earlier, before the outputs are saved (as in Kedro). A node without
+        outputs completes when its function returns. The run store records a node as
+        ``success`` here.
+
+        Args:
+            node: The node that completed.
+            catalog: The run's catalog.
+            run_id: The run's id, when the run is recorded.
+        """
+
+    @hook_spec
     def on_node_error(
         self,
         error: BaseException,
@@ -178,7 +193,8 @@ class NodeSpecs:
         run_id: str | None,
         session_id: str | None,
     ) -> None:
-        """Called when a node's function raised.
+        """Called when a node failed: loading an input, its function, a node or dataset
+        hook, or saving an output raised (``sys.exit()`` in the function included).
 
         Args:
             error: The exception the node raised.

@@ -5,8 +5,11 @@ into an fsspec filesystem, ``load_args``/``save_args``/``fs_args``/``credentials
 versioned paths, and atomic saves. Subclasses only read and write an open binary file.
 
 Atomic saves: data is written to a hidden temporary file in the destination folder
-(``.<basename>.<random>.tmp``) and then renamed over the destination; a save that
-fails part-way removes the temporary file and leaves the previous file untouched.
+(``.<basename>.<host>-<pid>-<start>.<random>.tmp``) and then renamed over the
+destination; a save that fails part-way removes the temporary file and leaves the
+previous file untouched. A process killed during a save (``kill -9``, power cut) cannot
+clean up: the first load or save of the dataset by a later process removes, for local
+files, the temporary files of this host whose process has ended.
 """
 
 from __future__ import annotations
@@ -21,10 +24,56 @@ from typing import IO, Any, ClassVar
 from proj.exceptions import DatasetError, VersionNotFoundError
 from proj.io.core import AbstractDataset
 from proj.io.versioning import Version, generate_timestamp, validate_version, versioned_path
+from proj.processes import host_name, process_gone, start_token
 
 logger = logging.getLogger(__name__)
 
 _LOCAL_PROTOCOLS = frozenset({"file", "local"})
+
+
+def _temp_owner() -> str:
+    """``<host>-<pid>-<start>`` of this process, for temporary file names."""
+    import hashlib
+
+    host = hashlib.sha1(host_name().encode(), usedforsecurity=False).hexdigest()[:6]
+    return f"{host}-{os.getpid()}-{start_token() or 0}"
+
+
+def remove_stale_temporaries(path: str) -> list[str]:
+    """Remove the temporary files that interrupted saves of the local file ``path`` left.
+
+    Only files named by :meth:`FileDataset._atomic_write` (and, for versioned datasets,
+    those in every version folder) of a process of this host that has ended are
+    removed; a save in progress in another process is left alone.
+
+    Args:
+        path: The local destination path (unversioned).
+
+    Returns:
+        The paths removed.
+    """
+    import glob
+
+    parent, basename = os.path.split(path)
+    pattern = f".{glob.escape(basename)}.*-*-*.*.tmp"
+    candidates = glob.glob(os.path.join(glob.escape(parent or "."), pattern))
+    candidates += glob.glob(os.path.join(glob.escape(path), "*", pattern))
+    mine = _temp_owner().split("-", 1)[0]
+    removed = []
+    for candidate in candidates:
+        owner = os.path.basename(candidate)[len(basename) + 2 :].split(".", 1)[0]
+        host, _, rest = owner.partition("-")
+        pid, _, start = rest.partition("-")
+        if host != mine or not pid.isdigit():
+            continue
+        if process_gone(int(pid), None if start == "0" else start, host_name()):
+            try:
+                os.remove(candidate)
+            except OSError:
+                continue
+            logger.info("Removed %s, left by an interrupted save", candidate)
+            removed.append(candidate)
+    return removed
 
 
 def _as_dict(value: object, what: str, filepath: str) -> dict[str, Any]:
@@ -100,6 +149,7 @@ class FileDataset(AbstractDataset):
         self._version = version
 
         self._fs_options = options
+        self._swept = False
         self._filesystem: Any = None
         self._filesystem_path = ""
         protocol, sep, _ = filepath.partition("://")
@@ -236,7 +286,18 @@ class FileDataset(AbstractDataset):
 
     # ------------------------------------------------------------------ operations
 
+    def _sweep(self) -> None:
+        """Once per dataset object: remove temporary files of interrupted saves."""
+        if self._swept or not self._is_local:
+            return
+        self._swept = True
+        try:
+            remove_stale_temporaries(self._path())
+        except OSError as exc:  # a read-only folder still loads
+            logger.debug("Could not look for stale temporary files: %s", exc)
+
     def _load(self) -> Any:
+        self._sweep()
         path = self._load_path()
         try:
             with self._fs.open(path, "rb", **self._open_args_load) as file:
@@ -249,6 +310,7 @@ class FileDataset(AbstractDataset):
 
     def _save(self, data: Any) -> None:
         self._check_data(data)
+        self._sweep()
         path = self._save_path()
         self._atomic_write(path, data)
         self._fs.invalidate_cache(path)
@@ -262,7 +324,7 @@ class FileDataset(AbstractDataset):
         parent, basename = posixpath.split(path)
         if parent:
             fs.makedirs(parent, exist_ok=True)
-        temp = posixpath.join(parent, f".{basename}.{os.urandom(4).hex()}.tmp")
+        temp = posixpath.join(parent, f".{basename}.{_temp_owner()}.{os.urandom(4).hex()}.tmp")
         try:
             with fs.open(temp, "wb", **self._open_args_save) as file:
                 self._write(file, data)

@@ -20,8 +20,17 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExec
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import DatasetError, NodeFailedError, NotPicklableError, RunnerError
+from proj.exceptions import (
+    DatasetError,
+    HookError,
+    NodeExitError,
+    NodeFailedError,
+    NotPicklableError,
+    RunnerError,
+)
+from proj.hooks.manager import HookRelay
 from proj.runner.planning import nodes_with_missing_outputs, persisted_predicate, resume_nodes
+from proj.tracebacks import first_line, raised_at, remember_origin
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -70,15 +79,73 @@ def check_picklable(pipeline: Pipeline, runner_name: str) -> None:
             ) from exc
 
 
-class _NoHooks:
-    """Stands in for ``hook_manager.hook`` when a run has no hook manager."""
+def check_copy_modes(pipeline: Pipeline, catalog: DataCatalog, runner_name: str) -> None:
+    """Refuse in-memory inputs declared ``copy_mode: assign`` for runners whose node
+    functions run in other processes.
 
-    def __getattr__(self, name: str) -> Any:
-        return _no_op
+    ``assign`` shares one object between the nodes that load it, so a change one node
+    makes in place is seen by the next one. A worker process receives a pickled copy,
+    so such changes would be lost and the run would quietly produce other data than
+    the sequential and thread runners. Honouring ``assign`` would mean shipping every
+    input back after each node and would still depend on which node finished first, so
+    the run is refused before anything runs.
+
+    Args:
+        pipeline: The nodes about to run.
+        catalog: The run's catalog.
+        runner_name: Named in the message, e.g. ``"ParallelRunner"``.
+
+    Raises:
+        RunnerError: Naming every such dataset and the nodes that read it.
+    """
+    from proj.io import MemoryDataset
+
+    shared: dict[str, list[str]] = {}
+    for name, readers in pipeline.consumers.items():
+        if name not in catalog or not isinstance(catalog.get(name), MemoryDataset):
+            continue
+        if catalog.describe(name).get("copy_mode") == "assign":
+            shared[name] = sorted(node.name for node in readers)
+    if shared:
+        listed = "; ".join(
+            f"'{name}' (read by {', '.join(nodes)})" for name, nodes in shared.items()
+        )
+        raise RunnerError(
+            f"{runner_name} cannot honour copy_mode: assign of the MemoryDataset {listed}: "
+            "each worker process gets a pickled copy, so changes a node makes to it in "
+            "place would not reach the other nodes as they do with the sequential and "
+            "thread runners. Nothing ran.",
+            hint="Use copy_mode: deepcopy or copy for it in the catalog, or run with "
+            "--runner sequential or --runner thread.",
+        )
 
 
-def _no_op(**kwargs: Any) -> list[Any]:
-    return []
+def call_in_worker(node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Run a node's function in a worker process, ready for the trip back.
+
+    Where the error was raised and its traceback are stored on it before it is
+    pickled (:func:`proj.tracebacks.remember_origin`), and ``sys.exit()`` becomes a
+    :class:`NodeExitError`, so the main process reports both as failures of the node.
+    """
+    try:
+        return node.run(inputs)
+    except SystemExit as exc:
+        raise _exited(exc) from None
+    except Exception as exc:
+        raise remember_origin(exc) from None
+
+
+def _exited(exc: SystemExit) -> NodeExitError:
+    error = NodeExitError(f"the node's function called sys.exit({exc.code!r})")
+    setattr(error, "__proj_where__", raised_at(exc))  # noqa: B010
+    setattr(error, "__proj_traceback__", "".join(_format(exc)))  # noqa: B010
+    return error
+
+
+def _format(exc: BaseException) -> list[str]:
+    import traceback
+
+    return traceback.format_exception(type(exc), exc, exc.__traceback__)
 
 
 class AbstractRunner:
@@ -121,8 +188,10 @@ class AbstractRunner:
             catalog: Where inputs are loaded from and outputs saved to.
             hook_manager: Node and dataset hooks are called through it, for every runner.
             run_id: Passed to node hooks, so a run store can attribute events.
-            only_missing_outputs: Skip nodes whose persisted outputs all exist and whose
-                in-memory outputs no running node needs.
+            only_missing_outputs: Run only the nodes whose persisted outputs are
+                missing, everything downstream of them, and the producers of in-memory
+                data those need (see :func:`proj.runner.planning.nodes_with_missing_outputs`);
+                nodes without outputs always run.
 
         Returns:
             The outputs nobody consumed that are held only in memory: dataset name ->
@@ -131,18 +200,13 @@ class AbstractRunner:
         Raises:
             DatasetError: A free input of the pipeline is declared but its data does
                 not exist, or is neither declared nor given; nothing ran.
-            NodeFailedError: A node raised; the original exception is the cause, and
-                the error lists the nodes that did not run and where to resume.
+            NodeFailedError: A node raised (or called ``sys.exit()``), or a node or
+                dataset hook raised; the original exception is the cause, and the
+                error names the ``file:line`` that raised, the nodes that did not run
+                and where to resume.
+            RunnerError: This runner cannot run the pipeline as asked; nothing ran.
         """
         catalog = catalog.shallow_copy()
-        self._check_free_inputs(pipeline, catalog)
-        self._prepare(pipeline, catalog)
-        from proj.io import MemoryDataset
-
-        for name in pipeline.datasets():
-            if name not in catalog:
-                catalog.add(name, MemoryDataset())
-
         if only_missing_outputs:
             keep = nodes_with_missing_outputs(pipeline, catalog)
             skipped = len(pipeline) - len(keep)
@@ -152,7 +216,14 @@ class AbstractRunner:
                     skipped,
                 )
             pipeline = pipeline.only_nodes(*keep) if keep else pipeline.only_nodes()
-        hooks = hook_manager.hook if hook_manager is not None else _NoHooks()
+        self._check_free_inputs(pipeline, catalog)
+        self._prepare(pipeline, catalog)
+        from proj.io import MemoryDataset
+
+        for name in pipeline.datasets():
+            if name not in catalog:
+                catalog.add(name, MemoryDataset())
+        hooks = HookRelay(hook_manager)
         done = self._schedule(pipeline, catalog, hooks, run_id)
         logger.info("Completed %d of %d node(s)", len(done), len(pipeline))
         return {
@@ -235,12 +306,19 @@ class AbstractRunner:
             done_set = set(done)
             not_run = [n.name for n in nodes if n.name not in done_set]
             resume = resume_nodes(pipeline, done, persisted)
+            if isinstance(exc, HookError):
+                # The hook's message already names the hook and its line.
+                message, where = exc.message, exc.where
+            else:
+                where = raised_at(exc)
+                message = first_line(exc) + (f" ({where})" if where else "")
             error = NodeFailedError(
-                f"Node '{node.name}' failed: {type(exc).__name__}: {exc}",
+                f"Node '{node.name}' failed: {message}",
                 node_name=node.name,
                 not_run=not_run,
                 resume_nodes=resume,
                 hint=None,
+                where=where,
             )
             error.__cause__ = exc
             return error
@@ -291,20 +369,30 @@ class AbstractRunner:
             wait(in_flight)
 
     def _run_node(self, node: Node, catalog: DataCatalog, hooks: Any, run_id: str | None) -> None:
+        """Load, call, save; the node has completed only once all its outputs are saved.
+
+        Every failure on the way (an input that does not load, a hook, the function, a
+        save) goes through ``on_node_error``; a failure of ``on_node_error`` itself is
+        logged and never replaces the node's own error.
+        """
         started = time.perf_counter()
-        inputs = self._load_inputs(node, catalog, hooks)
-        for replacement in hooks.before_node_run(
-            node=node,
-            catalog=catalog,
-            inputs=inputs,
-            is_async=self.is_async,
-            run_id=run_id,
-            session_id=run_id,
-        ):
-            if replacement:
-                inputs.update(replacement)
+        inputs: dict[str, Any] = {}
         try:
-            outputs = self._call_node(node, inputs)
+            inputs = self._load_inputs(node, catalog, hooks)
+            for replacement in hooks.before_node_run(
+                node=node,
+                catalog=catalog,
+                inputs=inputs,
+                is_async=self.is_async,
+                run_id=run_id,
+                session_id=run_id,
+            ):
+                if replacement:
+                    inputs.update(replacement)
+            try:
+                outputs = self._call_node(node, inputs)
+            except SystemExit as exc:
+                raise _exited(exc) from exc
             hooks.after_node_run(
                 node=node,
                 catalog=catalog,
@@ -314,22 +402,26 @@ class AbstractRunner:
                 run_id=run_id,
                 session_id=run_id,
             )
-            # A node has completed only once its outputs are saved.
             self._save_outputs(node, catalog, hooks, outputs)
             # Then the datasets it confirms (incremental checkpoints) move on.
             for name in getattr(node, "confirms", ()):
                 catalog.confirm(name)
         except Exception as exc:
-            hooks.on_node_error(
-                error=exc,
-                node=node,
-                catalog=catalog,
-                inputs=inputs,
-                is_async=self.is_async,
-                run_id=run_id,
-                session_id=run_id,
-            )
+            try:
+                hooks.on_node_error(
+                    error=exc,
+                    node=node,
+                    catalog=catalog,
+                    inputs=inputs,
+                    is_async=self.is_async,
+                    run_id=run_id,
+                    session_id=run_id,
+                )
+            except HookError as hook_error:
+                logger.warning("%s; reporting the node's own error", hook_error.message)
             raise
+        # Only now is the node's work durable: every output is saved.
+        hooks.after_node_completed(node=node, catalog=catalog, run_id=run_id)
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "Ran node %s in %.2f s",

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import MissingDependencyError, RunnerError
-from proj.runner.core import AbstractRunner, check_picklable, worker_count
+from proj.runner.core import (
+    AbstractRunner,
+    call_in_worker,
+    check_copy_modes,
+    check_picklable,
+    worker_count,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,17 +36,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _call(node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
-    return node.run(inputs)
-
-
 class DaskRunner(AbstractRunner):
     """Runs up to ``max_workers`` node functions at once on a Dask cluster.
 
     As with :class:`~proj.runner.ParallelRunner`, the main process loads inputs, calls
     hooks and saves outputs; the node's function and its input data travel to a worker
     (serialised by Dask), its outputs travel back. Datasets therefore need not be
-    reachable from the workers.
+    reachable from the workers. Each task gets a key of its own (node name plus a
+    random part), so runs sharing one scheduler never share a task. As with
+    ``ParallelRunner``, an input declared ``copy_mode: assign`` is refused.
 
     Args:
         address: A running scheduler, e.g. ``"tcp://10.0.0.5:8786"``. Default: a
@@ -71,6 +76,7 @@ class DaskRunner(AbstractRunner):
 
     def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
         check_picklable(pipeline, "DaskRunner")
+        check_copy_modes(pipeline, catalog, "DaskRunner")
 
     @contextmanager
     def _pool(self) -> Iterator[Executor | None]:
@@ -83,7 +89,9 @@ class DaskRunner(AbstractRunner):
                         n_workers=self.max_workers,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        # Any free port: the scheduler's HTTP server would otherwise
+                        # ask for 8787 and warn when another cluster holds it.
+                        dashboard_address=":0",
                     )
                 )
                 client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
@@ -109,6 +117,9 @@ class DaskRunner(AbstractRunner):
 
     def _call_node(self, node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
         assert self._client is not None
-        future = self._client.submit(_call, node, inputs, pure=False, key=f"{node.name}-run")
+        # A key of its own for every submission: on a shared scheduler, a key two runs
+        # had in common would hand the second run the first run's result.
+        key = f"proj-{node.name}-{uuid.uuid4().hex}"
+        future = self._client.submit(call_in_worker, node, inputs, pure=False, key=key)
         result: dict[str, Any] = future.result()
         return result

@@ -9,17 +9,19 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import RunnerError
-from proj.runner.core import AbstractRunner, check_picklable, worker_count
+from proj.runner.core import (
+    AbstractRunner,
+    call_in_worker,
+    check_copy_modes,
+    check_picklable,
+    worker_count,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from proj.io import DataCatalog
     from proj.pipeline import Node, Pipeline
-
-
-def _call(node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
-    return node.run(inputs)
 
 
 class ParallelRunner(AbstractRunner):
@@ -31,7 +33,11 @@ class ParallelRunner(AbstractRunner):
     GIL for CPU-bound Python nodes; the cost is pickling the data each way.
 
     Before anything runs, every node is checked for picklability, so a lambda or a
-    closure is reported by name instead of failing halfway through a run.
+    closure is reported by name instead of failing halfway through a run; and an
+    in-memory input declared ``copy_mode: assign`` is refused by name, since a worker's
+    pickled copy cannot share changes the way ``assign`` promises (see
+    :func:`proj.runner.core.check_copy_modes`). ``deepcopy``, ``copy`` and the default
+    rule give the same data as the sequential runner.
 
     Args:
         max_workers: Worker processes, at least 1; default: the CPU count.
@@ -41,7 +47,7 @@ class ParallelRunner(AbstractRunner):
 
     Raises:
         RunnerError: ``max_workers`` is below 1 or ``mp_context`` is not a start method
-            of this platform.
+            of this platform; at run time, an input with ``copy_mode: assign``.
     """
 
     def __init__(
@@ -64,6 +70,7 @@ class ParallelRunner(AbstractRunner):
 
     def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
         check_picklable(pipeline, "ParallelRunner")
+        check_copy_modes(pipeline, catalog, "ParallelRunner")
 
     @contextmanager
     def _pool(self) -> Iterator[Executor | None]:
@@ -82,4 +89,4 @@ class ParallelRunner(AbstractRunner):
 
     def _call_node(self, node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
         assert self._processes is not None
-        return self._processes.submit(_call, node, inputs).result()
+        return self._processes.submit(call_in_worker, node, inputs).result()

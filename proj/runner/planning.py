@@ -44,10 +44,19 @@ def persisted_predicate(catalog: DataCatalog) -> Callable[[str], bool]:
 def nodes_with_missing_outputs(pipeline: Pipeline, catalog: DataCatalog) -> set[str]:
     """The names of the nodes an ``only_missing_outputs`` run must execute.
 
-    A node must run when one of its persisted outputs does not exist, or when one of
-    its in-memory outputs is needed: nothing consumes it (it is a result of the run)
-    or a node that must run consumes it. Visiting nodes in reverse topological order
-    makes this one pass.
+    The rule (Kedro's ``--only-missing-outputs``, with downstream nodes included so no
+    result is left stale):
+
+    1. a node runs when one of its persisted outputs does not exist, when it has no
+       outputs at all, or when one of its in-memory outputs is a result of the run
+       (no node of the pipeline reads it: it cannot exist before the run);
+    2. every node downstream of those runs too, since its inputs are being rebuilt;
+    3. every node that produces in-memory data a running node reads runs too (and so
+       on upwards), since that data lives only for the duration of a run.
+
+    So on a project with nothing persisted every node runs, and after deleting one
+    intermediate file its producer and everything that depends on it run again.
+    Three linear passes over nodes and edges.
 
     Args:
         pipeline: The pipeline slice of the run.
@@ -58,18 +67,41 @@ def nodes_with_missing_outputs(pipeline: Pipeline, catalog: DataCatalog) -> set[
     """
     persisted = persisted_predicate(catalog)
     consumers = pipeline.consumers
-    must_run: set[str] = set()
-    for node in reversed(pipeline.nodes):
+    producers = pipeline.producers
+
+    def missing(node: Node) -> bool:
+        if not node.outputs:
+            return True
         for output in node.outputs:
             if persisted(output):
                 if not catalog.exists(output):
-                    must_run.add(node.name)
-                    break
-            else:
-                readers = consumers.get(output, ())
-                if not readers or any(reader.name in must_run for reader in readers):
-                    must_run.add(node.name)
-                    break
+                    return True
+            elif not consumers.get(output):
+                return True
+        return False
+
+    must_run: set[str] = set()
+    queue: deque[Node] = deque()
+    for node in pipeline.nodes:
+        if missing(node):
+            must_run.add(node.name)
+            queue.append(node)
+    while queue:  # everything downstream
+        node = queue.popleft()
+        for output in set(node.outputs):
+            for reader in consumers.get(output, ()):
+                if reader.name not in must_run:
+                    must_run.add(reader.name)
+                    queue.append(reader)
+    queue.extend(node for node in pipeline.nodes if node.name in must_run)
+    while queue:  # the producers of in-memory inputs, upwards
+        node = queue.popleft()
+        for name in set(node.inputs):
+            producer = producers.get(name)
+            if producer is None or persisted(name) or producer.name in must_run:
+                continue
+            must_run.add(producer.name)
+            queue.append(producer)
     return must_run
 
 

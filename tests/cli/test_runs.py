@@ -68,7 +68,7 @@ def test_list_limit_and_json(two_runs: list[str], cli: Callable[..., Result]) ->
     assert run["status"] == "failed"
     assert (run["done"], run["total"]) == (0, 3)
     assert run["request"]["tags"] == ["training", "evaluation"]
-    assert run["error"].startswith("NodeFailedError")
+    assert run["error"].startswith("Node 'train_model' failed: ValueError: no convergence (")
     assert [node["name"] for node in run["nodes"]] == ["train_model", "predict", "report_accuracy"]
 
 

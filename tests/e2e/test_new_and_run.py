@@ -113,7 +113,11 @@ def test_failing_node_prints_one_error_and_the_resume_commands(
     result = proj("run", cwd=starter)
 
     first = assert_clean_error(result)
-    assert first == ("Error: Node 'train_model' failed: RuntimeError: the model refuses to train")
+    assert first == (
+        "Error: Node 'train_model' failed: RuntimeError: the model refuses to train "
+        "(src/iris_demo/pipelines/data_science/nodes.py:38)"
+    )
+    assert "Full traceback: proj runs show " in result.stderr
     assert "proj run --resume" in result.stderr
     assert "proj run --from-nodes train_model" in result.stderr
     assert (starter / "data" / "05_model_input").exists()

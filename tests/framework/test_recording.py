@@ -88,7 +88,12 @@ def test_a_failing_node_is_recorded_with_its_error(project: Path) -> None:
         "predict": "failed",
         "report_accuracy": "pending",
     }
-    assert next(n for n in run.nodes if n.name == "predict").error == "KeyError: 'species'"
+    predict = next(n for n in run.nodes if n.name == "predict")
+    # One line with the user's file and line; the full traceback is kept beside it.
+    assert predict.error is not None
+    assert predict.error.startswith("KeyError: 'species' (")
+    assert predict.error.endswith("data_science/nodes.py:99)")
+    assert predict.traceback is not None and "raise KeyError('species')" in predict.traceback
 
 
 def test_an_interrupt_inside_a_node_records_the_run_as_interrupted(project: Path) -> None:

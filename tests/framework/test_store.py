@@ -63,6 +63,7 @@ def test_the_file_is_created_on_first_write_in_wal_mode(store: RunStore, tmp_pat
         "started_at",
         "duration",
         "error",
+        "traceback",
     ]
 
 
@@ -228,3 +229,88 @@ def test_two_processes_writing_at_once_both_land(tmp_path: Path) -> None:
     assert nodes == [("success", 2 * 40 * 5)]
     writers = [run_id[0] for run_id in runs]
     assert sum(a != b for a, b in itertools.pairwise(writers)) > 1  # the writes overlapped
+
+
+def test_run_id_prefixes_match_literally(store: RunStore, tmp_path: Path) -> None:
+    start(store, "abc_1", ["a"], tmp_path)
+    start(store, "abcx1", ["a"], tmp_path)
+    assert store.get_run("abc_").run_id == "abc_1"
+    with pytest.raises(RunStoreError, match="matches no recorded run"):
+        store.get_run("%")
+    with pytest.raises(RunStoreError, match="matches no recorded run"):
+        store.get_run("abc%")
+
+
+def test_a_row_with_damaged_json_is_one_clear_error(store: RunStore, tmp_path: Path) -> None:
+    start(store, "run1", ["a"], tmp_path)
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE runs SET request='{not json' WHERE run_id='run1'")
+    store.close()
+    with pytest.raises(RunStoreError, match=r"Run run1 .* damaged 'request' field") as caught:
+        store.list_runs()
+    assert "DELETE FROM runs WHERE run_id='run1'" in (caught.value.hint or "")
+
+
+V1_SCHEMA = """
+CREATE TABLE runs (run_id TEXT PRIMARY KEY, session_id TEXT, started_at REAL NOT NULL,
+    finished_at REAL, status TEXT NOT NULL, pipelines TEXT NOT NULL, request TEXT NOT NULL,
+    env TEXT, params TEXT NOT NULL, git_sha TEXT, git_dirty INTEGER, command TEXT,
+    error TEXT, resumed_from TEXT);
+CREATE TABLE run_nodes (run_id TEXT NOT NULL REFERENCES runs(run_id),
+    position INTEGER NOT NULL, node_name TEXT NOT NULL, status TEXT NOT NULL,
+    started_at REAL, duration REAL, error TEXT, PRIMARY KEY (run_id, node_name));
+INSERT INTO runs VALUES ('old1', 's', 1.0, 2.0, 'failed', '["__default__"]', '{}',
+    'local', '{}', NULL, NULL, 'proj run', 'boom', NULL);
+INSERT INTO run_nodes VALUES ('old1', 0, 'a', 'failed', 1.0, 1.0, 'ValueError: boom');
+"""
+
+
+def test_a_store_of_the_first_layout_is_migrated_and_keeps_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(V1_SCHEMA)
+    store = RunStore(path)
+
+    old = store.get_run("old1")
+    assert (old.status, old.error, old.pid, old.host) == ("failed", "boom", None, None)
+    assert [(n.name, n.status, n.traceback) for n in old.nodes] == [("a", "failed", None)]
+    start(store, "new1", ["a"], tmp_path)
+    store.node_finished("new1", "a", "failed", "ValueError: x", "Traceback ...")
+    assert store.get_run("new1").nodes[0].traceback == "Traceback ..."
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_store_from_a_newer_proj_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(RunStoreError, match="newer proj"):
+        RunStore(path).list_runs()
+
+
+def test_a_running_run_whose_process_ended_reads_as_interrupted(
+    store: RunStore, tmp_path: Path
+) -> None:
+    start(store, "alive", ["a"], tmp_path)
+    start(store, "dead", ["a", "b"], tmp_path)
+    start(store, "reused", ["a"], tmp_path)
+    store.node_started("dead", "a")
+    with sqlite3.connect(store.path) as db:
+        gone = subprocess.Popen(["true"])  # a process that has certainly ended
+        gone.wait()
+        db.execute("UPDATE runs SET pid=? WHERE run_id='dead'", (gone.pid,))
+        # This process's pid with another start time: the pid was given to a new process.
+        db.execute("UPDATE runs SET pid_start='1' WHERE run_id='reused'")
+
+    assert store.get_run("alive").status == "running"
+    dead = store.get_run("dead")
+    assert dead.status == "interrupted"
+    assert [n.status for n in dead.nodes] == ["interrupted", "interrupted"]
+    assert store.get_run("reused").status == "interrupted"
+    assert store.last_unfinished().run_id in {"dead", "reused"}
+    assert sorted(store.reap()) == ["dead", "reused"]
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT status FROM runs WHERE run_id='dead'").fetchone() == (
+            "interrupted",
+        )
