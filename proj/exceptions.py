@@ -34,11 +34,16 @@ code that catches ``ValueError`` or ``LookupError`` keeps working::
 
 Every error carries an optional ``hint``: one sentence saying what to do. The CLI prints
 ``Error: <message>`` and then the hint, in one red block, and exits 1 (STYLE.md 8).
+Message and hint pass through :func:`proj.redaction.redact_text` when the error is
+created, so no error proj raises carries a password or token into a terminal, a cell,
+the run store or the visualisation.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from proj.redaction import redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -48,14 +53,16 @@ class ProjError(Exception):
     """Root of every error proj raises on purpose.
 
     Args:
-        message: What was wrong and where (file, line, dataset, node, cell).
+        message: What was wrong and where (file, line, dataset, node, cell); secrets in
+            it are replaced by ``***``.
         hint: What to do about it, one sentence; shown after the message by the CLI.
     """
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = redact_text(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = None if hint is None else redact_text(hint)
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import RunStoreError
+from proj.redaction import redact_mapping, redact_optional
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -230,7 +231,11 @@ class RunStore:
         project_path: Path,
         resumed_from: str | None = None,
     ) -> None:
-        """Record a run that is starting, with all its nodes ``pending``."""
+        """Record a run that is starting, with all its nodes ``pending``.
+
+        The request, parameters and command line are stored without secrets
+        (:mod:`proj.redaction`): a secret parameter is kept as ``***``.
+        """
         sha, dirty = git_state(project_path)
         with self._transaction() as db:
             db.execute(
@@ -242,12 +247,12 @@ class RunStore:
                     session_id,
                     time.time(),
                     json.dumps(request.get("pipeline_names") or ["__default__"]),
-                    json.dumps(request, default=str),
+                    json.dumps(redact_mapping(request), default=str),
                     env,
-                    json.dumps(params, default=str),
+                    json.dumps(redact_mapping(params), default=str),
                     sha,
                     None if dirty is None else int(dirty),
-                    command,
+                    redact_optional(command),
                     resumed_from,
                 ),
             )
@@ -275,7 +280,7 @@ class RunStore:
                 "UPDATE run_nodes SET status=?, error=?,"
                 " duration=CASE WHEN started_at IS NULL THEN NULL ELSE ? - started_at END"
                 " WHERE run_id=? AND node_name=?",
-                (status, error, time.time(), run_id, node_name),
+                (status, redact_optional(error), time.time(), run_id, node_name),
             )
 
     def finish_run(self, run_id: str, status: str, error: str | None = None) -> None:
@@ -285,7 +290,7 @@ class RunStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE runs SET status=?, finished_at=?, error=? WHERE run_id=?",
-                (status, time.time(), error, run_id),
+                (status, time.time(), redact_optional(error), run_id),
             )
             db.execute(
                 "UPDATE run_nodes SET status='interrupted' WHERE run_id=? AND status='running'",
