@@ -48,6 +48,7 @@ REDACTED = "***"
 
 _SECRET_PARTS = ("password", "passwd", "secret", "token", "credential", "key", "signature")
 _SECRET_WORDS = frozenset({"pwd", "sig", "auth", "authorization", "con", "conn", "dsn"})
+_NOT_SECRET_ENDINGS = ("error", "exception", "warning")  # KeyError, TokenError, ...
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 
 # scheme://userinfo@host: everything up to the last '@' before the path is user info; a
@@ -65,9 +66,9 @@ _ASSIGNMENT = re.compile(
     r"(?<![\w.\-])(?P<name>[A-Za-z_][\w.\-]*)(?P<eq>=)"
     r"(?P<value>\"[^\"]*\"|'[^']*'|[^&;#\s,\"'<>(){}\[\]]*)"
 )
-# 'name': value / "name": value (Python reprs, JSON).
+# 'name': value / "name": value (Python reprs, JSON: right after '{' or ',').
 _QUOTED_KEY = re.compile(
-    r"(?P<q>[\"'])(?P<name>[^\"'\s]{1,200})(?P=q)(?P<sep>\s*:\s*)"
+    r"(?<=[{,])\s*(?P<q>[\"'])(?P<name>[^\"'\s]{1,200})(?P=q)(?P<sep>\s*:\s*)"
     r"(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[^,}\]\s]+)"
 )
 # name: value in YAML, block (line start) or flow ({a: 1, password: x}).
@@ -94,11 +95,14 @@ def is_secret_key(name: object) -> bool:
         True when the name contains ``password``, ``passwd``, ``secret``, ``token``,
         ``credential``, ``key`` or ``signature`` (any case), or one of its parts
         (split on anything but letters and digits) is ``pwd``, ``sig``, ``auth``,
-        ``authorization``, ``con``, ``conn`` or ``dsn``.
+        ``authorization``, ``con``, ``conn`` or ``dsn``; except names of exceptions
+        (ending in ``Error``, ``Exception`` or ``Warning``, such as ``KeyError``).
     """
     if not isinstance(name, str):
         return False
     lowered = name.lower()
+    if lowered.endswith(_NOT_SECRET_ENDINGS):
+        return False
     if any(part in lowered for part in _SECRET_PARTS):
         return True
     return any(word in _SECRET_WORDS for word in _WORD_SPLIT.split(lowered))

@@ -23,7 +23,7 @@ __all__ = ["MISSING", "apply_overrides", "lookup", "normalize_runtime_params", "
 
 logger = logging.getLogger(__name__)
 
-_EXPECTED = "key=value[,key2=value2]"
+_EXPECTED = "name=value[,name2=value2]"
 _NULLS = frozenset({"null", "Null", "NULL", "~"})
 
 

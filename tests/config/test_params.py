@@ -81,7 +81,7 @@ def test_item_without_equals_names_item_and_expected_form(item: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_params(f"a=1,{item}")
     assert info.value.message == (
-        f"Invalid runtime parameter '{item}': expected key=value[,key2=value2]."
+        f"Invalid runtime parameter '{item}': expected name=value[,name2=value2]."
     )
 
 
@@ -90,7 +90,7 @@ def test_empty_key_or_key_part(item: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_params(item)
     assert f"Invalid runtime parameter {item.strip()!r}" in info.value.message
-    assert "key=value[,key2=value2]" in str(info.value)
+    assert "name=value[,name2=value2]" in str(info.value)
 
 
 def test_unclosed_quote() -> None:
@@ -99,7 +99,7 @@ def test_unclosed_quote() -> None:
     assert info.value.message == (
         "Invalid runtime parameters \"a=1,name='a,b\": a ' quote is not closed."
     )
-    assert "key=value[,key2=value2]" in (info.value.hint or "")
+    assert "name=value[,name2=value2]" in (info.value.hint or "")
 
 
 @pytest.mark.parametrize("text", ["a=1,a.b=2", "a.b=2,a=1"])

@@ -163,7 +163,7 @@ def test_credentials_never_reach_the_page_the_api_or_the_logs(
             get(server, "/api/preview?dataset=orders_raw"),
         ]
     assert [a.status for a in answers] == [200, 200, 500, 500, 200]
-    assert "s3://shop-bucket/orders.csv" in answers[2].json()["error"]
+    assert "s3://***@shop-bucket/orders.csv" in answers[2].json()["error"]
     logged = "\n".join(record.getMessage() for record in log_records)
     assert "/api/preview?dataset=remote_orders" in logged  # requests are logged...
     for secret in SECRETS:  # ...but never a secret
