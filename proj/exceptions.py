@@ -9,6 +9,7 @@ code that catches ``ValueError`` or ``LookupError`` keeps working::
     │   ├── ConfigSyntaxError                        YAML/JSON that does not parse
     │   ├── DuplicateConfigKeyError                  one key in two files of one env
     │   └── MissingConfigError (LookupError)         no such environment / conf folder
+    │       └── UnknownEnvironmentError              --env names no folder (usage, exit 2)
     ├── PipelineError (ValueError)                   nodes and pipelines
     │   ├── NodeDefinitionError (TypeError)          bad arguments to node()
     │   ├── DuplicateNodeError                       two nodes with one name
@@ -85,6 +86,11 @@ class DuplicateConfigKeyError(ConfigError):
 
 class MissingConfigError(ConfigError, LookupError):
     """A configuration environment or source folder does not exist."""
+
+
+class UnknownEnvironmentError(MissingConfigError):
+    """The requested environment (``--env``, ``PROJ_ENV``) has no folder in the
+    configuration source: a usage error, so the CLI exits 2."""
 
 
 # --------------------------------------------------------------------------- pipeline

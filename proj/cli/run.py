@@ -70,8 +70,11 @@ def run(
         autocompletion=complete_from_cache("namespaces"),
     ),
     env: EnvOption = None,
-    params: str | None = typer.Option(
-        None, "--params", help="Override parameters: a=1,b.c=x (YAML-typed values)."
+    params: list[str] | None = typer.Option(
+        None,
+        "--params",
+        help="Override parameters: a=1,b.c=x,m={x: 1},l=[1, 2] (YAML values). May be "
+        "repeated; later items win.",
     ),
     load_versions: list[str] | None = typer.Option(
         None, "--load-versions", help=f"Load these dataset versions: ds:version. {_LIST}"
@@ -119,6 +122,10 @@ def run(
     from proj.framework.session import RunRequest
 
     setup_logging(verbose=verbose, quiet=quiet)
+    if env is not None:
+        from proj.framework.envs import check_environment
+
+        check_environment(env, conf_source=conf_source)
     request = RunRequest(
         pipeline_names=split_names(pipeline),
         tags=split_names(tags),
@@ -134,7 +141,7 @@ def run(
     options = RunOptions(
         request=request,
         env=env,
-        params=params,
+        params=",".join(params) if params else None,
         runner=runner,
         max_workers=max_workers,
         is_async=is_async,

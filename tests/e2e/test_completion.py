@@ -58,8 +58,8 @@ def test_tab_in_a_fresh_clone_runs_no_project_code(starter: Path) -> None:
     marker = starter / "registry-was-imported"
     registry = starter / "src" / "iris_demo" / "pipeline_registry.py"
     registry.write_text(
-        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
-        + registry.read_text()
+        registry.read_text()
+        + f"\n\nimport pathlib\n\npathlib.Path({str(marker)!r}).write_text('ran')\n"
     )
     shutil.rmtree(starter / ".proj", ignore_errors=True)
     for line in (
