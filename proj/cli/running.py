@@ -131,6 +131,7 @@ def execute(options: RunOptions) -> int:
     """
     from proj.cli.output import console
     from proj.exceptions import NodeFailedError
+    from proj.redaction import redact_text
     from proj.runner import create_runner
 
     _check_usage(options)
@@ -171,7 +172,7 @@ def execute(options: RunOptions) -> int:
         out.print(f"[bold red]Error:[/] [red]{_escape(exc.message)}[/]")
         out.print(f"{len(exc.not_run)} node(s) did not run. Resume with:")
         out.print(f"  [bold]{_escape(commands[0])}[/]")
-        out.print(f"  or: [bold]{_escape(commands[1])}[/]")
+        out.print(f"  or: [bold]{_escape(redact_text(commands[1]))}[/]")
         return 1
     except KeyboardInterrupt:
         out.print("[yellow]Run interrupted.[/] Resume it with: [bold]proj run --resume[/]")

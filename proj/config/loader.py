@@ -338,9 +338,9 @@ class ConfigLoader:
             close = closest_key(dotted, parameters)
             logger.warning(
                 "Runtime parameter '%s' is not in the parameters, so it is added as a new "
-                "one%s.",
+                "one%s",
                 dotted,
-                f"; did you mean '{close}'?" if close else "",
+                f"; did you mean '{close}'?" if close else ".",
             )
 
     def _runtime_params_read(self) -> set[str]:

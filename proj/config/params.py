@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 _EXPECTED = "name=value[,name2=value2]"
 _NULLS = frozenset({"null", "Null", "NULL", "~"})
+_BROKEN = object()  # a value that is not valid YAML
 
 
 class _Missing:
@@ -88,15 +89,16 @@ def _typed(raw: str) -> Any:
         return raw[1:-1]  # quoted: always a string, quotes removed
     if raw == "":
         return ""
+    flow = raw[:1] in "{["
     try:
         value = load_yaml(raw)
-    except Exception:  # any YAML problem: the text is meant literally
-        return raw
+    except Exception:  # any YAML problem: plain text is meant literally
+        value = _BROKEN
     if isinstance(value, bool | int | float) or (value is None and raw in _NULLS):
         return value
-    if isinstance(value, dict | list) and raw[:1] in "{[":
+    if flow and isinstance(value, dict | list):
         return value
-    if raw[:1] in "{[":
+    if flow:
         raise ConfigError(
             f"Invalid runtime parameter value {raw!r}: it starts like a YAML mapping or list "
             "but does not parse as one.",
