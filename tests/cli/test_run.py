@@ -126,3 +126,23 @@ def test_secrets_stay_out_of_the_run_store_and_the_log(
     assert "db.password=***" in stored  # the command line, redacted
     assert "postgresql://***@db/prod" in stored  # the node's error, redacted
     assert recorded_params(project)["db"] == {"password": "***", "host": "h"}
+
+
+def test_a_missing_load_version_is_named_with_the_versions_there_are(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalog = project / "conf" / "base" / "catalog.yml"
+    catalog.write_text(
+        catalog.read_text().replace(
+            "  filepath: data/06_models/model.pkl", "  filepath: data/06_models/model.pkl\n"
+            "  versioned: true"
+        )
+    )
+    code, output = run(capsys)
+    assert code == 0, output
+    (saved,) = [p.name for p in (project / "data" / "06_models" / "model.pkl").iterdir()]
+    missing = "2020-01-01T00.00.00.000Z"
+    code, output = run(capsys, "--nodes", "predict", "--load-versions", f"model:{missing}")
+    assert code == 1
+    assert f"Dataset 'model': version '{missing}'" in output
+    assert f"Available versions, newest first: {saved}." in output
