@@ -122,10 +122,11 @@ def run(
     from proj.framework.session import RunRequest
 
     setup_logging(verbose=verbose, quiet=quiet)
-    if env is not None:
-        from proj.framework.envs import check_environment
+    from proj.framework.envs import check_environment
 
-        check_environment(env, conf_source=conf_source)
+    # Puts the project's package on sys.path too, so that --runner my_pkg.runners.R
+    # imports from the project before the session exists.
+    check_environment(env, conf_source=conf_source)
     request = RunRequest(
         pipeline_names=split_names(pipeline),
         tags=split_names(tags),

@@ -146,3 +146,21 @@ def test_a_missing_load_version_is_named_with_the_versions_there_are(
     assert code == 1
     assert f"Dataset 'model': version '{missing}'" in output
     assert f"Available versions, newest first: {saved}." in output
+
+
+def test_a_runner_class_from_the_project_package(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "src" / "iris_demo" / "runners.py").write_text(
+        "from pathlib import Path\n\n"
+        "from proj.runner import SequentialRunner\n\n\n"
+        "class MarkingRunner(SequentialRunner):\n"
+        "    def run(self, pipeline, catalog, *args, **kwargs):\n"
+        "        Path('runner-was-used').write_text(str(len(pipeline.nodes)))\n"
+        "        return super().run(pipeline, catalog, *args, **kwargs)\n"
+    )
+    code, output = run(
+        capsys, "--nodes", "clean_iris", "--runner", "iris_demo.runners.MarkingRunner"
+    )
+    assert code == 0, output
+    assert (project / "runner-was-used").read_text() == "1"
