@@ -27,6 +27,7 @@ def test_lab_command_roots_the_server_in_the_project_with_its_kernel(project: Pa
     assert f"--ServerApp.root_dir={project.resolve()}" in command
     assert "--MappingKernelManager.default_kernel_name=proj_iris_demo" in command
     assert "--ServerApp.port=9999" in command
+    assert "--ServerApp.port_retries=0" in command  # that port or an error
     assert "--no-browser" in command
     assert ("--allow-root" in command) == (os.geteuid() == 0)
     assert not any("cull" in arg for arg in command)
@@ -73,3 +74,27 @@ def test_missing_package_names_the_extra() -> None:
         require("jupyter_client", "no_such_package_for_proj", feature="proj jupyter lab")
     assert "proj jupyter lab needs 'no_such_package_for_proj'" in str(caught.value)
     assert caught.value.hint == 'Install it with: pip install "proj[jupyter]"'
+
+
+def test_a_taken_port_is_an_error_before_anything_starts(project: Path, tmp_path: Path) -> None:
+    """`proj jupyter lab --port P` with P taken: one red line, exit 1, no kernel spec
+    written and no server started (it used to move to the next port silently). Run
+    as a subprocess: a server that does start must not replace the test process."""
+    import socket
+
+    env = {**os.environ, "NO_COLOR": "1"}
+    for var in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        env[var] = str(tmp_path / var.lower())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "proj"), "jupyter", "lab", "--no-browser",
+             "--port", str(port)],
+            cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "jupyter_data_dir" / "kernels").exists()
