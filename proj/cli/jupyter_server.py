@@ -285,7 +285,9 @@ def new(
     from proj.jupyter.notebooks import new_notebook
 
     setup_logging(verbose=verbose, quiet=True)
-    written = new_notebook(path, check_environment(env), dataset=dataset, template=template, env=env)
+    written = new_notebook(
+        path, check_environment(env), dataset=dataset, template=template, env=env
+    )
     try:
         shown = written.relative_to(Path.cwd())
     except ValueError:

@@ -337,8 +337,7 @@ class ConfigLoader:
                 continue
             close = closest_key(dotted, parameters)
             logger.warning(
-                "Runtime parameter '%s' is not in the parameters, so it is added as a new "
-                "one%s",
+                "Runtime parameter '%s' is not in the parameters, so it is added as a new one%s",
                 dotted,
                 f"; did you mean '{close}'?" if close else ".",
             )

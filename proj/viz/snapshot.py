@@ -42,8 +42,8 @@ import proj
 from proj.exceptions import UnknownNameError
 from proj.framework.session import FILTER_FIELDS
 from proj.pipeline import namespace_prefixes
-from proj.viz.datasets import CatalogEntries, describe_dataset
 from proj.redaction import redact_optional
+from proj.viz.datasets import CatalogEntries, describe_dataset
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

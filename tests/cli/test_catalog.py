@@ -139,8 +139,7 @@ def test_list_shows_no_credentials(project: Path, cli: Callable[..., Result]) ->
     )
     catalog = project / "conf" / "base" / "catalog.yml"
     catalog.write_text(
-        catalog.read_text()
-        + "\nremote:\n  type: iris_demo.remote.RemoteDataset\n"
+        catalog.read_text() + "\nremote:\n  type: iris_demo.remote.RemoteDataset\n"
         "  filepath: s3://AKIAKEY:wJalrSECRET@bucket/iris.csv?X-Amz-Signature=sigSECRET\n"
         "  con: postgresql://app:conSECRET@db/prod\n"
         "  load_args: {api_key: keySECRET, rows: 3}\n"

@@ -30,7 +30,17 @@ def test_without_a_cache_only_configuration_files_answer(project: Path) -> None:
     assert project_names("pipelines") == []
     assert project_names("envs") == ["local"]
     assert project_names("datasets") == sorted(
-        ["iris", "iris_clean", "X_train", "X_test", "y_train", "y_test", "model", "y_pred", "metrics"]
+        [
+            "iris",
+            "iris_clean",
+            "X_train",
+            "X_test",
+            "y_train",
+            "y_test",
+            "model",
+            "y_pred",
+            "metrics",
+        ]
     )
     assert not (project / CACHE_FILE).exists()
     warm(project)

@@ -25,7 +25,10 @@ COMMANDS = [
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
 def test_a_missing_env_folder_is_a_usage_error(
-    command: list[str], project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    command: list[str],
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for var in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):

@@ -58,9 +58,7 @@ def test_repeated_params_merge_and_take_yaml_values(
 
 
 def test_a_later_params_option_wins(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, output = run(
-        capsys, "--nodes", "clean_iris", "--params", "seed=1", "--params", "seed=2"
-    )
+    code, output = run(capsys, "--nodes", "clean_iris", "--params", "seed=1", "--params", "seed=2")
     assert code == 0, output
     assert recorded_params(project) == {"seed": 2}
 
@@ -68,9 +66,7 @@ def test_a_later_params_option_wins(project: Path, capsys: pytest.CaptureFixture
 def test_an_unknown_parameter_is_a_warning_naming_the_closest(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, output = run(
-        capsys, "--nodes", "clean_iris", "--params", "model_options.max_iteration=5"
-    )
+    code, output = run(capsys, "--nodes", "clean_iris", "--params", "model_options.max_iteration=5")
     assert code == 0, output
     assert "Runtime parameter 'model_options.max_iteration' is not in the parameters" in output
     assert "did you mean 'model_options.max_iterations'?" in output
@@ -110,9 +106,7 @@ def test_secrets_stay_out_of_the_run_store_and_the_log(
         )
     )
     purge_package("iris_demo")
-    code, output = run(
-        capsys, "--nodes", "clean_iris", "--params", "db.password=hunter2,db.host=h"
-    )
+    code, output = run(capsys, "--nodes", "clean_iris", "--params", "db.password=hunter2,db.host=h")
     assert code == 1
     assert "postgresql://***@db/prod" in output
     secrets = ("hunter2", "nodeSECRET", "logSECRET")
@@ -134,8 +128,8 @@ def test_a_missing_load_version_is_named_with_the_versions_there_are(
     catalog = project / "conf" / "base" / "catalog.yml"
     catalog.write_text(
         catalog.read_text().replace(
-            "  filepath: data/06_models/model.pkl", "  filepath: data/06_models/model.pkl\n"
-            "  versioned: true"
+            "  filepath: data/06_models/model.pkl",
+            "  filepath: data/06_models/model.pkl\n  versioned: true",
         )
     )
     code, output = run(capsys)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-
 #: Packages none of these paths may import (the core of proj, and heavy libraries).
 FORBIDDEN = (
     "proj.pipeline",
@@ -80,7 +79,7 @@ def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) 
 def test_completion_imports_nothing_heavy(project: Path, words: str, expected: list[str]) -> None:
     from proj.framework import Session
 
-    Session.create(project, record_runs=False).pipelines  # a warm cache, as after any run
+    Session.create(project, record_runs=False).pipelines  # noqa: B018 - warms the cache
     env = {
         "_PROJ_COMPLETE": "complete_bash",
         "COMP_WORDS": words,

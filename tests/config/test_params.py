@@ -216,6 +216,9 @@ def test_unknown_overrides_and_the_closest_key() -> None:
     overrides = normalize_runtime_params(
         {"model_options.max_iteration": 5, "seed": 2, "brand_new": {"x": 1}}
     )
-    assert unknown_overrides(parameters, overrides) == ["model_options.max_iteration", "brand_new.x"]
+    assert unknown_overrides(parameters, overrides) == [
+        "model_options.max_iteration",
+        "brand_new.x",
+    ]
     assert closest_key("model_options.max_iteration", parameters) == "model_options.max_iterations"
     assert closest_key("zzz", parameters) is None

@@ -55,6 +55,7 @@ def test_negative_idle_timeout_is_refused(project: Path) -> None:
         server_command("lab", find_project(project), kernel_name="k", idle_timeout=-1)
 
 
+@pytest.mark.jupyter_server  # starts the server application (it stops before serving)
 @pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_jupyter_accepts_every_option_proj_passes(project: Path, app: App) -> None:
     """Jupyter itself parses the command (``--show-config`` stops before serving)."""
