@@ -52,10 +52,11 @@ pytest: $(VENV)/.dev-installed system-deps
 
 test: lint typecheck imports pytest
 
-# The quick loop while developing: no browser, no Jupyter server, nothing marked slow;
-# under 3 minutes on an idle 2-core machine. `make test` stays the gate.
+# The quick loop while developing: no browser, no Jupyter server, no journey through
+# the installed command (tests/e2e), nothing marked slow; about 3 minutes on an idle
+# 2-core machine. `make test` stays the gate.
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not browser and not jupyter_server and not slow"
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not e2e and not browser and not jupyter_server and not slow"
 
 completions: $(VENV)/.dev-installed
 	$(BIN)/python -m proj.cli.completion_scripts completions
