@@ -85,8 +85,11 @@ def server_command(
         f"--MappingKernelManager.default_kernel_name={kernel_name}",
     ]
     if port is not None:
-        # A port asked for is that port or an error, never a silent move to the next.
-        command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+        command.append(f"--ServerApp.port={port}")
+        # A port asked for is that port or an error, never a silent move to the next
+        # (unless the user's own arguments set port_retries: traitlets takes one value).
+        if not any(arg.startswith("--ServerApp.port_retries") for arg in extra_args):
+            command.append("--ServerApp.port_retries=0")
     if no_browser:
         command.append("--no-browser")
     if idle_timeout is not None and idle_timeout < 0:

@@ -38,6 +38,7 @@ def test_idle_timeout_turns_on_culling_and_extra_args_come_last(project: Path) -
         "notebook",
         find_project(project),
         kernel_name="k",
+        port=9999,
         idle_timeout=1800,
         extra_args=["--ServerApp.port_retries=0"],
     )
@@ -46,6 +47,7 @@ def test_idle_timeout_turns_on_culling_and_extra_args_come_last(project: Path) -
     assert "--MappingKernelManager.cull_interval=60" in command
     assert "--MappingKernelManager.cull_connected=True" in command
     assert command[-1] == "--ServerApp.port_retries=0"
+    assert command.count("--ServerApp.port_retries=0") == 1  # traitlets takes one value
     short = server_command("lab", find_project(project), kernel_name="k", idle_timeout=10)
     assert "--MappingKernelManager.cull_interval=10" in short
 
