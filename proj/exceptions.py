@@ -9,6 +9,7 @@ code that catches ``ValueError`` or ``LookupError`` keeps working::
     │   ├── ConfigSyntaxError                        YAML/JSON that does not parse
     │   ├── DuplicateConfigKeyError                  one key in two files of one env
     │   └── MissingConfigError (LookupError)         no such environment / conf folder
+    │       └── UnknownEnvironmentError              --env names no folder (usage, exit 2)
     ├── PipelineError (ValueError)                   nodes and pipelines
     │   ├── NodeDefinitionError (TypeError)          bad arguments to node()
     │   ├── DuplicateNodeError                       two nodes with one name
@@ -36,11 +37,16 @@ code that catches ``ValueError`` or ``LookupError`` keeps working::
 
 Every error carries an optional ``hint``: one sentence saying what to do. The CLI prints
 ``Error: <message>`` and then the hint, in one red block, and exits 1 (STYLE.md 8).
+Message and hint pass through :func:`proj.redaction.redact_text` when the error is
+created, so no error proj raises carries a password or token into a terminal, a cell,
+the run store or the visualisation.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from proj.redaction import redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -50,14 +56,16 @@ class ProjError(Exception):
     """Root of every error proj raises on purpose.
 
     Args:
-        message: What was wrong and where (file, line, dataset, node, cell).
+        message: What was wrong and where (file, line, dataset, node, cell); secrets in
+            it are replaced by ``***``.
         hint: What to do about it, one sentence; shown after the message by the CLI.
     """
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = redact_text(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = None if hint is None else redact_text(hint)
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
@@ -80,6 +88,11 @@ class DuplicateConfigKeyError(ConfigError):
 
 class MissingConfigError(ConfigError, LookupError):
     """A configuration environment or source folder does not exist."""
+
+
+class UnknownEnvironmentError(MissingConfigError):
+    """The requested environment (``--env``, ``PROJ_ENV``) has no folder in the
+    configuration source: a usage error, so the CLI exits 2."""
 
 
 # --------------------------------------------------------------------------- pipeline

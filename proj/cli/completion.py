@@ -1,8 +1,10 @@
 """Shell completion of the project's own names (pipelines, nodes, tags, datasets, ...).
 
 Values come from ``.proj/completion.json`` (see :mod:`proj.framework.cache`), so a
-keystroke costs a file read, not an import of the project's pipelines. A stale or missing
-cache is rebuilt once by loading the project.
+keystroke costs a file read. Completion never imports or runs the project's code: the
+cache is written by the commands the user runs (``proj run``, ``proj pipeline list``,
+...), a stale cache still answers, and without one only names that configuration files
+give (environments, declared datasets) are offered.
 """
 
 from __future__ import annotations
@@ -23,29 +25,32 @@ def project_names(kind: str, start: Path | None = None) -> list[str]:
         start: A folder inside the project.
 
     Returns:
-        Sorted names; empty outside a project or when the project cannot be loaded
-        (completion never fails loudly).
+        Sorted names from the completion cache (even a stale one); without a cache,
+        only ``envs`` and ``datasets`` read from configuration files. Empty outside a
+        project. Never imports the project's code, never fails loudly.
     """
     from proj.exceptions import ProjError
-    from proj.framework.cache import cached_run_store, read_cache
+    from proj.framework.cache import (
+        cached_names,
+        cached_run_store,
+        conf_folder,
+        env_names,
+        static_names,
+    )
     from proj.framework.project import find_project
 
     try:
         metadata = find_project(start)
-    except ProjError:
+    except (ProjError, OSError, ValueError):  # completion must never break the shell
         return []
+    root = metadata.project_path
     if kind == "runs":
-        return _recent_runs(cached_run_store(metadata.project_path))
-    names = read_cache(metadata.project_path)
+        return _recent_runs(cached_run_store(root))
+    if kind == "envs":
+        return env_names(conf_folder(root))
+    names = cached_names(root)
     if names is None:
-        try:
-            from proj.framework import Session
-
-            session = Session.create(metadata.project_path, record_runs=False)
-            session.write_completion_cache()
-        except Exception:  # completion must never break the shell
-            return []
-        names = read_cache(metadata.project_path) or {}
+        names = static_names(root)
     return list(names.get(kind, []))
 
 

@@ -23,12 +23,12 @@ def ipython(
     """
     import os
 
-    from proj.framework import find_project
+    from proj.framework.envs import check_environment
     from proj.jupyter.deps import require
     from proj.jupyter.kernelspec import ENV_VAR, PROJECT_PATH_VAR
 
     require("IPython", feature="proj ipython")
-    metadata = find_project()
+    metadata = check_environment(env)
     os.environ[PROJECT_PATH_VAR] = str(metadata.project_path)
     if env:
         os.environ[ENV_VAR] = env

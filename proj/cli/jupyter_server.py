@@ -38,13 +38,13 @@ def _launch(
     extra: list[str],
 ) -> None:
     from proj.cli.output import setup_logging
-    from proj.framework import find_project
+    from proj.framework.envs import check_environment
     from proj.jupyter.server import launch
 
     setup_logging()
     launch(
         app,
-        find_project(),
+        check_environment(env),
         env=env,
         port=port,
         no_browser=no_browser,
@@ -274,11 +274,13 @@ def new(
     from rich.markup import escape
 
     from proj.cli.output import console, setup_logging
-    from proj.framework import find_project
+    from proj.framework.envs import check_environment
     from proj.jupyter.notebooks import new_notebook
 
     setup_logging(quiet=True)
-    written = new_notebook(path, find_project(), dataset=dataset, template=template, env=env)
+    written = new_notebook(
+        path, check_environment(env), dataset=dataset, template=template, env=env
+    )
     try:
         shown = written.relative_to(Path.cwd())
     except ValueError:

@@ -34,11 +34,11 @@ def install(
     from rich.markup import escape
 
     from proj.cli.output import console, setup_logging
-    from proj.framework import find_project
+    from proj.framework.envs import check_environment
     from proj.jupyter.kernelspec import install_kernel
 
     setup_logging(quiet=True)
-    info = install_kernel(find_project(), env=env, name=name, display_name=display_name)
+    info = install_kernel(check_environment(env), env=env, name=name, display_name=display_name)
     out = console()
     out.print(
         f"[green]Installed[/] kernel [bold]{escape(info.name)}[/] ({escape(info.display_name)})"

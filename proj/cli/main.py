@@ -168,16 +168,20 @@ def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the ``proj`` console script; exits with the command's status.
 
     Exit codes: 0 success, 1 a :class:`proj.exceptions.ProjError` (one red line and a
-    hint on stderr), 2 a usage error, 130 interrupted by Ctrl-C.
+    hint on stderr), 2 a usage error (including ``--env`` naming no configuration
+    folder), 130 interrupted by Ctrl-C.
 
     Args:
         argv: Arguments without the program name; default ``sys.argv[1:]``.
     """
-    from proj.exceptions import ProjError
+    from proj.exceptions import ProjError, UnknownEnvironmentError
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         app(args=args, prog_name="proj", standalone_mode=True)
+    except UnknownEnvironmentError as exc:  # a wrong --env is a usage error
+        report_error(exc, verbose=_verbose_requested(args))
+        sys.exit(2)
     except ProjError as exc:
         report_error(exc, verbose=_verbose_requested(args))
         sys.exit(1)

@@ -8,6 +8,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from rich.console import Console
 
 
@@ -50,6 +52,8 @@ def setup_logging(*, verbose: bool | None = None, quiet: bool = False) -> None:
     from rich.logging import RichHandler
 
     verbose = is_verbose() if verbose is None else verbose
+    from proj.redaction import RedactingFilter
+
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     root = logging.getLogger("proj")
     for handler in list(root.handlers):
@@ -66,6 +70,7 @@ def setup_logging(*, verbose: bool | None = None, quiet: bool = False) -> None:
         log_time_format="[%X]",
     )
     handler._proj_cli = True  # type: ignore[attr-defined]
+    handler.addFilter(RedactingFilter())
     handler.setLevel(level)
     root.addHandler(handler)
     root.setLevel(level)
@@ -82,20 +87,36 @@ def print_error(exc: BaseException, *, verbose: bool = False) -> None:
     """
     from rich.markup import escape
 
+    from proj.redaction import redact_text
+
     err = console(stderr=True)
     if verbose:
-        from rich.traceback import Traceback
-
-        err.print(
-            Traceback.from_exception(
-                type(exc), exc, exc.__traceback__, show_locals=False, width=err.width
-            )
-        )
+        print_traceback(exc, exc.__traceback__)
     message: Any = getattr(exc, "message", None) or str(exc)
-    err.print(f"[bold red]Error:[/] [red]{escape(str(message))}[/]")
+    err.print(f"[bold red]Error:[/] [red]{escape(redact_text(str(message)))}[/]")
     hint = getattr(exc, "hint", None)
     if hint:
-        err.print(f"[yellow]{escape(str(hint))}[/]")
+        err.print(f"[yellow]{escape(redact_text(str(hint)))}[/]")
     if not verbose and exc.__cause__ is not None and not hint:
         err.print("[dim]Run again with --verbose to see the traceback.[/]")
     sys.stderr.flush()
+
+
+def print_traceback(exc: BaseException, tb: TracebackType | None) -> None:
+    """Print a traceback on stderr, never with local variables, and with the exception
+    messages of the whole chain passed through :func:`proj.redaction.redact_text`.
+
+    Args:
+        exc: The exception.
+        tb: Where the shown traceback starts (``exc.__traceback__`` or a later frame).
+    """
+    from rich.traceback import Traceback
+
+    from proj.redaction import redact_text
+
+    err = console(stderr=True)
+    trace = Traceback.extract(type(exc), exc, tb, show_locals=False)
+    for stack in trace.stacks:
+        stack.exc_value = redact_text(stack.exc_value)
+        stack.notes = [redact_text(note) for note in stack.notes]
+    err.print(Traceback(trace, width=err.width))

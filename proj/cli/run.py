@@ -95,8 +95,11 @@ def run(
         autocompletion=complete_from_cache("namespaces"),
     ),
     env: EnvOption = None,
-    params: str | None = typer.Option(
-        None, "--params", help="Override parameters: a=1,b.c=x (YAML-typed values)."
+    params: list[str] | None = typer.Option(
+        None,
+        "--params",
+        help="Override parameters: a=1,b.c=x,m={x: 1},l=[1, 2] (YAML values). May be "
+        "repeated; later items win.",
     ),
     load_versions: list[str] | None = typer.Option(
         None,
@@ -159,6 +162,11 @@ def run(
         is_async=is_async,
         async_given=getattr(ctx.get_parameter_source("is_async"), "name", "") != "DEFAULT",
     )
+    from proj.framework.envs import check_environment
+
+    # Puts the project's package on sys.path too, so that --runner my_pkg.runners.R
+    # imports from the project before the session exists.
+    check_environment(env, conf_source=conf_source)
     request = RunRequest(
         pipeline_names=split_names(pipeline),
         tags=split_names(tags),
@@ -174,7 +182,7 @@ def run(
     options = RunOptions(
         request=request,
         env=env,
-        params=params if params is not None else ctx.meta.get("proj.run.config_params"),
+        params=",".join(params) if params else ctx.meta.get("proj.run.config_params"),
         runner=runner,
         max_workers=max_workers,
         is_async=is_async,

@@ -198,6 +198,7 @@ def execute(options: RunOptions) -> int:
     """
     from proj.cli.output import console
     from proj.exceptions import NodeFailedError
+    from proj.redaction import redact_text
     from proj.runner import create_runner
 
     _check_usage(options)
@@ -241,7 +242,7 @@ def execute(options: RunOptions) -> int:
             out.print(f"Full traceback: [bold]proj runs show {exc.run_id}[/]")
         out.print(f"{len(exc.not_run)} node(s) did not run. Resume with:")
         out.print(f"  [bold]{_escape(commands[0])}[/]")
-        out.print(f"  or: [bold]{_escape(commands[1])}[/]")
+        out.print(f"  or: [bold]{_escape(redact_text(commands[1]))}[/]")
         return 1
     except KeyboardInterrupt as exc:
         what = "stopped by SIGTERM" if isinstance(exc, _Terminated) else "interrupted"
@@ -262,21 +263,14 @@ def execute(options: RunOptions) -> int:
 def _print_traceback(error: BaseException) -> None:
     """Print the traceback of a node's exception from the user's code down: the frames
     of proj's runner above it say nothing about the user's bug."""
-    from rich.traceback import Traceback
-
     import proj
-    from proj.cli.output import console
+    from proj.cli.output import print_traceback
 
     ours = str(Path(proj.__file__).parent)
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(ours):
         tb = tb.tb_next
-    err = console(stderr=True)
-    err.print(
-        Traceback.from_exception(
-            type(error), error, tb or error.__traceback__, show_locals=False, width=err.width
-        )
-    )
+    print_traceback(error, tb or error.__traceback__)
 
 
 def _escape(text: str) -> str:

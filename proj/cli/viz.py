@@ -58,6 +58,10 @@ def _serve(
     from proj.viz.server import VizServer
 
     setup_logging()
+    if env is not None:
+        from proj.framework.envs import check_environment
+
+        check_environment(env)
     server = VizServer(env=env, pipeline=pipeline, host=host, port=port, autoreload=autoreload)
     url = server.start()
     out = console()

@@ -49,9 +49,14 @@ from proj.config.files import (
     select_files,
 )
 from proj.config.merge import MERGE_STRATEGIES, is_hidden_key, merge_environments, merge_files
-from proj.config.params import apply_overrides, normalize_runtime_params
+from proj.config.params import (
+    apply_overrides,
+    closest_key,
+    normalize_runtime_params,
+    unknown_overrides,
+)
 from proj.config.resolvers import SECRET_KEYS, check_custom_resolvers, resolve
-from proj.exceptions import ConfigError, MissingConfigError
+from proj.exceptions import ConfigError, MissingConfigError, UnknownEnvironmentError
 
 __all__ = ["DEFAULT_CONFIG_PATTERNS", "ENV_VAR", "ConfigLoader", "OmegaConfigLoader"]
 
@@ -190,7 +195,7 @@ class ConfigLoader:
             elif env_dir.is_dir():
                 self._env_dir = env_dir
             elif requested:
-                raise MissingConfigError(
+                raise UnknownEnvironmentError(
                     f"Environment '{self._env}' (from the {origin}) has no folder "
                     f"'{env_dir}'; " + self._environments_listing(),
                     hint=f"Create '{env_dir}', or pick one of the existing environments.",
@@ -321,9 +326,44 @@ class ConfigLoader:
         result = {k: v for k, v in resolved.items() if not is_hidden_key(k)}
         self._sources[key] = sources
         if key == "parameters" and self._runtime_params:
+            self._warn_unknown_params(result)
             result = apply_overrides(result, self._runtime_params)
         self._cache[key] = result
         return result
+
+    def _warn_unknown_params(self, parameters: dict[Any, Any]) -> None:
+        """Warn about runtime parameters that name no parameter (often a typo), with the
+        closest existing key; keys that a ``${runtime_params:...}`` reads are expected."""
+        unknown = unknown_overrides(parameters, self._runtime_params)
+        if not unknown:
+            return
+        read = self._runtime_params_read()
+        for dotted in unknown:
+            if dotted in read:
+                continue
+            close = closest_key(dotted, parameters)
+            logger.warning(
+                "Runtime parameter '%s' is not in the parameters, so it is added as a new one%s",
+                dotted,
+                f"; did you mean '{close}'?" if close else ".",
+            )
+
+    def _runtime_params_read(self) -> set[str]:
+        """The keys ``${runtime_params:KEY...}`` reads in any configuration file in use."""
+        import re
+
+        pattern = re.compile(r"\$\{\s*runtime_params\s*:\s*([^,}\s]+)")
+        keys: set[str] = set()
+        for folder in (self._base_dir, self._env_dir):
+            if folder is None or not folder.is_dir():
+                continue
+            for path in folder.rglob("*"):
+                if path.suffix in (".yml", ".yaml", ".json") and path.is_file():
+                    try:
+                        keys.update(pattern.findall(path.read_text("utf-8")))
+                    except (OSError, UnicodeDecodeError):
+                        continue
+        return keys
 
     def locate(self, key: str, entry: str) -> str:
         """Where a top-level entry of a configuration key is declared.

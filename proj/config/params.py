@@ -1,7 +1,8 @@
 """Runtime parameters: parsing ``--params`` strings and laying them over ``parameters``.
 
 The command line passes runtime parameters as one string, ``key=value`` items separated
-by commas: ``--params "model.lr=0.01,epochs=20,name='a,b'"``. :func:`parse_params` turns
+by commas: ``--params "model.lr=0.01,epochs=20,name='a,b',model={depth: 3},cols=[a, b]"``;
+values are YAML (flow mappings and lists included). :func:`parse_params` turns
 it into a nested dict; the :class:`~proj.config.ConfigLoader` deep-sets it over the
 resolved ``parameters`` (see :func:`apply_overrides`) and serves it to the
 ``${runtime_params:key,default}`` resolver.
@@ -24,16 +25,19 @@ __all__ = [
     "PARAMETERS",
     "PARAMS_PREFIX",
     "apply_overrides",
+    "closest_key",
     "is_parameter",
     "lookup",
     "normalize_runtime_params",
     "parse_params",
+    "unknown_overrides",
 ]
 
 logger = logging.getLogger(__name__)
 
-_EXPECTED = "key=value[,key2=value2]"
+_EXPECTED = "name=value[,name2=value2]"
 _NULLS = frozenset({"null", "Null", "NULL", "~"})
+_BROKEN = object()  # a value that is not valid YAML
 
 
 class _Missing:
@@ -66,9 +70,14 @@ def _a(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
+_CLOSING = {"[": "]", "{": "}"}
+
+
 def _split_items(text: str) -> Iterator[str]:
-    """Split on commas that are outside single or double quotes."""
+    """Split on commas that are outside single or double quotes and outside YAML flow
+    collections (``{...}``, ``[...]``)."""
     quote: str | None = None
+    brackets: list[str] = []
     start = 0
     for i, char in enumerate(text):
         if quote is not None:
@@ -76,7 +85,11 @@ def _split_items(text: str) -> Iterator[str]:
                 quote = None
         elif char in "'\"":
             quote = char
-        elif char == ",":
+        elif char in _CLOSING:
+            brackets.append(_CLOSING[char])
+        elif brackets and char == brackets[-1]:
+            brackets.pop()
+        elif char == "," and not brackets:
             yield text[start:i]
             start = i + 1
     if quote is not None:
@@ -88,17 +101,27 @@ def _split_items(text: str) -> Iterator[str]:
 
 
 def _typed(raw: str) -> Any:
-    """Type a value like a YAML scalar: int, float, bool, null, else the text itself."""
+    """Type a value as YAML: int, float, bool, null, a flow mapping (``{x: 1}``) or list
+    (``[1, 2]``), else the text itself."""
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and raw[0] not in raw[1:-1]:
         return raw[1:-1]  # quoted: always a string, quotes removed
     if raw == "":
         return ""
+    flow = raw[:1] in "{["
     try:
         value = load_yaml(raw)
-    except Exception:  # any YAML problem: the text is meant literally
-        return raw
+    except Exception:  # any YAML problem: plain text is meant literally
+        value = _BROKEN
     if isinstance(value, bool | int | float) or (value is None and raw in _NULLS):
         return value
+    if flow and isinstance(value, dict | list):
+        return value
+    if flow:
+        raise ConfigError(
+            f"Invalid runtime parameter value {raw!r}: it starts like a YAML mapping or list "
+            "but does not parse as one.",
+            hint="Write mappings as {x: 1, y: 2} and lists as [1, 2], or quote the value.",
+        )
     return raw
 
 
@@ -116,22 +139,25 @@ def parse_params(text: str) -> dict[str, Any]:
     """Parse a ``--params`` string into a nested dict of typed values.
 
     Items are ``key=value``, separated by commas; commas inside single or double quotes
-    do not split. Whitespace around items, keys and values is ignored. Values are typed
-    like YAML scalars: ``1`` -> int, ``0.1``/``1e-3`` -> float, ``true``/``false`` ->
-    bool, ``null``/``~`` -> None; anything else (and anything quoted, whose quotes are
-    removed) stays a string; an empty value is ``""``. A later item for the same key
-    wins.
+    and inside ``{...}`` / ``[...]`` do not split. Whitespace around items, keys and
+    values is ignored. Values are typed as YAML: ``1`` -> int, ``0.1``/``1e-3`` ->
+    float, ``true``/``false`` -> bool, ``null``/``~`` -> None, ``{x: 1}`` -> dict,
+    ``[a, b]`` -> list; anything else (and anything quoted, whose quotes are removed)
+    stays a string; an empty value is ``""``. A later item for the same key wins.
 
     Args:
-        text: E.g. ``"a=1,b.c=x,flag=true,name='a,b'"``. An empty string gives ``{}``.
+        text: E.g. ``"a=1,b.c=x,flag=true,name='a,b',m={x: 1},l=[1, 2]"``. An empty
+            string gives ``{}``.
 
     Returns:
-        Nested dict, e.g. ``{"a": 1, "b": {"c": "x"}, "flag": True, "name": "a,b"}``.
+        Nested dict, e.g. ``{"a": 1, "b": {"c": "x"}, "flag": True, "name": "a,b",
+        "m": {"x": 1}, "l": [1, 2]}``.
 
     Raises:
         ConfigError: An item has no ``=``, a key is empty (or has an empty dotted
-            part), a quote is not closed, or one key is both a value and a parent of
-            another key (``a=1,a.b=2``). The message names the item.
+            part), a quote is not closed, a value starting with ``{`` or ``[`` is not
+            valid YAML, or one key is both a value and a parent of another key
+            (``a=1,a.b=2``). The message names the item.
     """
     result: dict[str, Any] = {}
     for raw_item in _split_items(text):
@@ -263,3 +289,44 @@ def apply_overrides(parameters: dict[str, Any], overrides: Mapping[str, Any]) ->
             logger.debug("Runtime parameter creates '%s'.", ".".join(path))
         node[path[-1]] = copy.deepcopy(value)
     return result
+
+
+def _paths(mapping: Mapping[Any, Any], prefix: str = "") -> Iterator[str]:
+    """Every dotted key of nested mappings, parents and leaves: ``a``, ``a.b``, ..."""
+    for key, value in mapping.items():
+        path = f"{prefix}{key}"
+        yield path
+        if isinstance(value, Mapping):
+            yield from _paths(value, f"{path}.")
+
+
+def unknown_overrides(parameters: Mapping[str, Any], overrides: Mapping[str, Any]) -> list[str]:
+    """The dotted keys of runtime parameters that name no existing parameter.
+
+    Args:
+        parameters: Resolved parameters.
+        overrides: Output of :func:`normalize_runtime_params`.
+
+    Returns:
+        Dotted keys (``"model.lrr"``) whose path is not in ``parameters``, in order.
+    """
+    known = set(_paths(parameters))
+    unknown = []
+    for path, _ in _leaves(overrides, ()):
+        dotted = ".".join(path)
+        if dotted not in known:
+            unknown.append(dotted)
+    return unknown
+
+
+def closest_key(key: str, parameters: Mapping[str, Any]) -> str | None:
+    """The existing dotted parameter key closest to ``key`` (difflib), or None.
+
+    Args:
+        key: A dotted key such as ``"model.lrr"``.
+        parameters: Resolved parameters.
+    """
+    import difflib
+
+    matches = difflib.get_close_matches(key, list(_paths(parameters)), n=1, cutoff=0.6)
+    return matches[0] if matches else None

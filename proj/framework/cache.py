@@ -1,9 +1,12 @@
 """The completion cache: the project's names in ``.proj/completion.json``.
 
-Shell completion must answer in a fraction of a second, so it never imports a project's
-pipelines. The session writes this small JSON file whenever it loads the registry; it is
-stale when any file under the source or configuration folders changed since (compared by
-modification times), and then completion rebuilds it once.
+Shell completion must answer in a fraction of a second, and pressing Tab must never run
+the project's code (a fresh clone's ``pipeline_registry.py`` is code nobody has chosen to
+run yet). So completion only reads files: the session writes this small JSON file
+whenever it loads the registry, that is when the user runs a command such as ``proj
+run`` or ``proj pipeline list``; completion reads it even when it is stale (any file
+under the source or configuration folders changed since, compared by modification
+times). Without it, :func:`static_names` offers what the configuration files say.
 """
 
 from __future__ import annotations
@@ -90,6 +93,82 @@ def read_cache(project_path: Path, *folders: Path) -> dict[str, list[str]] | Non
         return None
     names = payload.get("names")
     return names if isinstance(names, dict) else None
+
+
+def cached_names(project_path: Path) -> dict[str, list[str]] | None:
+    """The names of the last cache write, fresh or stale; None when there is no cache.
+
+    Args:
+        project_path: The project root.
+    """
+    payload = _payload(project_path)
+    names = None if payload is None else payload.get("names")
+    return names if isinstance(names, dict) else None
+
+
+def conf_folder(project_path: Path) -> Path:
+    """The configuration folder the last cache write recorded, else ``<project>/conf``.
+
+    Args:
+        project_path: The project root.
+    """
+    payload = _payload(project_path) or {}
+    folders = payload.get("folders")
+    if isinstance(folders, list) and len(folders) >= 2 and isinstance(folders[-1], str):
+        return Path(folders[-1])
+    return project_path / "conf"
+
+
+def env_names(conf: Path) -> list[str]:
+    """The environments of a configuration folder: its sub-folders except ``base``.
+
+    Args:
+        conf: The configuration folder.
+
+    Returns:
+        Sorted folder names (hidden ones skipped); empty when ``conf`` is not a folder.
+    """
+    if not conf.is_dir():
+        return []
+    return sorted(
+        p.name for p in conf.iterdir() if p.is_dir() and p.name != "base" and p.name[0] != "."
+    )
+
+
+def static_names(project_path: Path) -> dict[str, list[str]]:
+    """Names read from configuration files only, for completion before any cache exists.
+
+    Nothing of the project is imported: environments are the configuration folder's
+    sub-folders, datasets the top-level keys of ``catalog*.yml`` / ``catalog*.yaml`` in
+    ``base`` and ``local`` (not patterns such as ``{name}_csv``, not ``_anchors``).
+    Files that cannot be read are skipped.
+
+    Args:
+        project_path: The project root.
+
+    Returns:
+        ``{"envs": [...], "datasets": [...]}``, sorted.
+    """
+    import yaml
+
+    conf = conf_folder(project_path)
+    datasets: set[str] = set()
+    for env in ("base", "local"):
+        folder = conf / env
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("catalog*.y*ml")):
+            try:
+                data = yaml.safe_load(path.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict):
+                datasets.update(
+                    key
+                    for key in data
+                    if isinstance(key, str) and not key.startswith("_") and "{" not in key
+                )
+    return {"envs": env_names(conf), "datasets": sorted(datasets)}
 
 
 def cached_run_store(project_path: Path) -> Path | None:

@@ -277,7 +277,11 @@ class CatalogListing:
 
 
 def _shown_path(filepath: str, root: Path) -> str:
-    """A local file path relative to the project root when it lies inside it."""
+    """A local file path relative to the project root when it lies inside it, without
+    credentials (:func:`proj.redaction.redact_text`)."""
+    from proj.redaction import redact_text
+
+    filepath = redact_text(filepath)
     if "://" in filepath:
         return filepath
     path = Path(filepath)

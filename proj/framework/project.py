@@ -42,14 +42,33 @@ class ProjectMetadata:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file (TOML files are UTF-8 by definition).
+
+    Raises:
+        ProjectError: The file cannot be read, is not UTF-8 (line and column of the
+            first bad byte named), or is not valid TOML.
+    """
     try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
-            return data
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ProjectError(
+            f"{path}:{line}:{column} is not UTF-8 (byte 0x{raw[exc.start]:02x}); TOML files "
+            "must be UTF-8.",
+            hint="Save the file as UTF-8 in your editor, or replace that character.",
+        ) from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(
             f"{path} is not valid TOML: {exc}", hint="Fix the syntax of that file."
         ) from exc
+    return data
 
 
 def read_metadata(project_path: str | Path) -> ProjectMetadata:

@@ -65,6 +65,7 @@ def resume_run(
             f"Run {record.run_id} has no node left to run (status {record.status}).",
             hint="Start a new run with `proj run`.",
         )
+    _refuse_redacted_params(record.run_id, record.params)
     session = Session.create(
         project_path,
         env=record.env,
@@ -108,3 +109,24 @@ def resume_run(
         resumed_from=record.run_id,
     )
     return record, outputs
+
+
+def _refuse_redacted_params(run_id: str, params: dict[str, Any], prefix: str = "") -> None:
+    """Refuse to resume with a runtime parameter the store kept only as ``***``.
+
+    Raises:
+        RunStoreError: A parameter's value was a secret; names it and what to run instead.
+    """
+    from proj.redaction import REDACTED
+
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _refuse_redacted_params(run_id, value, f"{name}.")
+        elif value == REDACTED:
+            raise RunStoreError(
+                f"Run {run_id} was given the secret parameter '{name}', which the run "
+                "store does not keep, so it cannot be resumed with the same parameters.",
+                hint="Run the remaining nodes again with `proj run --from-nodes ... "
+                "--params ...`, or put the secret in conf/local/credentials.yml.",
+            )

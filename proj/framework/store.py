@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import RunStoreError
 from proj.processes import host_name, process_gone, start_token
+from proj.redaction import redact_mapping, redact_optional
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -46,27 +47,6 @@ _ADDED_COLUMNS = {
     "runs": (("pid", "INTEGER"), ("host", "TEXT"), ("pid_start", "TEXT"), ("traceback", "TEXT")),
     "run_nodes": (("traceback", "TEXT"),),
 }
-
-
-def _redact(text: str | None) -> str | None:
-    """Remove credentials from text before it is stored.
-
-    TEMPORARY stand-in for ``proj.redaction.redact_optional`` (the i10-safety branch):
-    every text the run store keeps from an error passes here, so swapping this one
-    function for the shared module is the whole change.
-    """
-    if not text or ("@" not in text and "=" not in text):
-        return text
-    import re
-
-    # scheme://user:password@host -> scheme://***@host
-    text = re.sub(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@", r"\1***@", text)
-    return re.sub(
-        r"((?:token|secret|password|passwd|key|credential|auth)[A-Za-z0-9_\-.]*=)[^&;#\s\"']*",
-        r"\1***",
-        text,
-        flags=re.IGNORECASE,
-    )
 
 
 SCHEMA = """
@@ -312,7 +292,11 @@ class RunStore:
     ) -> None:
         """Record a run that is starting, with all its nodes ``pending``, and the host,
         pid and start time of this process. Runs of this host left ``running`` by a
-        process that has ended are marked ``interrupted`` on the way."""
+        process that has ended are marked ``interrupted`` on the way.
+
+        The request, parameters and command line are stored without secrets
+        (:mod:`proj.redaction`): a secret parameter is kept as ``***``.
+        """
         sha, dirty = git_state(project_path)
         self.reap()
         with self._transaction() as db:
@@ -325,12 +309,12 @@ class RunStore:
                     session_id,
                     time.time(),
                     json.dumps(request.get("pipeline_names") or ["__default__"]),
-                    json.dumps(request, default=str),
+                    json.dumps(redact_mapping(request), default=str),
                     env,
-                    json.dumps(params, default=str),
+                    json.dumps(redact_mapping(params), default=str),
                     sha,
                     None if dirty is None else int(dirty),
-                    command,
+                    redact_optional(command),
                     resumed_from,
                     os.getpid(),
                     host_name(),
@@ -371,7 +355,7 @@ class RunStore:
                 "UPDATE run_nodes SET status=?, error=?, traceback=?,"
                 " duration=CASE WHEN started_at IS NULL THEN NULL ELSE ? - started_at END"
                 " WHERE run_id=? AND node_name=?",
-                (status, _redact(error), _redact(traceback), time.time(), run_id, node_name),
+                (status, redact_optional(error), redact_optional(traceback), time.time(), run_id, node_name),
             )
 
     def set_env(self, run_id: str, env: str | None) -> None:
@@ -397,7 +381,7 @@ class RunStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE runs SET status=?, finished_at=?, error=?, traceback=? WHERE run_id=?",
-                (status, time.time(), _redact(error), _redact(traceback), run_id),
+                (status, time.time(), redact_optional(error), redact_optional(traceback), run_id),
             )
             db.execute(
                 "UPDATE run_nodes SET status='interrupted' WHERE run_id=? AND status='running'",

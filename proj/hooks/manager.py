@@ -43,16 +43,27 @@ def register_hooks(manager: pluggy.PluginManager, hooks: Iterable[Any]) -> None:
         hooks: Objects whose methods are decorated with ``proj.hooks.hook_impl``.
 
     Raises:
-        HookError: An object is a class rather than an instance, or implements a hook
-            with arguments the specification does not have.
+        HookError: An entry is a class rather than an instance, is not a hook object at
+            all (no method decorated with ``hook_impl``: a string, None, a plain
+            object), or implements a hook with arguments the specification does not
+            have. The message names the entry and its position in HOOKS.
     """
     import pluggy
 
-    for hook in hooks:
+    for position, hook in enumerate(hooks, start=1):
+        shown = _shown(hook)
         if isinstance(hook, type):
             raise HookError(
-                f"HOOKS in settings.py holds the class {hook.__qualname__}, not an instance.",
+                f"HOOKS entry {position} in settings.py is the class {hook.__qualname__}, "
+                "not an instance.",
                 hint=f"Write HOOKS = ({hook.__qualname__}(),).",
+            )
+        if not _has_hook_impls(manager, hook):
+            raise HookError(
+                f"HOOKS entry {position} in settings.py ({shown}) is not a hook object: it "
+                "has no method decorated with @hook_impl.",
+                hint="List instances of classes whose methods are decorated with "
+                "@proj.hooks.hook_impl, e.g. HOOKS = (MyHooks(),).",
             )
         if manager.is_registered(hook):
             continue
@@ -60,9 +71,28 @@ def register_hooks(manager: pluggy.PluginManager, hooks: Iterable[Any]) -> None:
             manager.register(hook)
         except pluggy.PluginValidationError as exc:
             raise HookError(
-                f"Hook implementation {type(hook).__qualname__} is invalid: {exc}",
+                f"HOOKS entry {position} in settings.py ({shown}) is invalid: {exc}",
                 hint="Check the method names and arguments against proj.hooks.specs.",
             ) from exc
+
+
+def _has_hook_impls(manager: pluggy.PluginManager, hook: object) -> bool:
+    """Whether any attribute of ``hook`` is marked with ``hook_impl``."""
+    for name in dir(hook):
+        try:
+            if manager.parse_hookimpl_opts(hook, name) is not None:
+                return True
+        except Exception:  # noqa: S112 - an attribute that cannot be read is no hook
+            continue
+    return False
+
+
+def _shown(hook: object) -> str:
+    """A short description of a HOOKS entry: its repr (cut) and its type."""
+    text = repr(hook)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text}, {type(hook).__name__}"
 
 
 def load_entry_point_hooks(

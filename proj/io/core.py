@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from proj.exceptions import DatasetError, ProjError
+from proj.redaction import redact_mapping
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +26,20 @@ _SECRET_KEYS = frozenset({"credentials"})
 
 
 def _without_secrets(value: Any) -> Any:
-    """Return ``value`` with every mapping key in ``_SECRET_KEYS`` removed, recursively."""
+    """Return ``value`` with every mapping key in ``_SECRET_KEYS`` removed, and every
+    other secret redacted (:func:`proj.redaction.redact_mapping`), recursively."""
+    return redact_mapping(_drop_secret_keys(value))
+
+
+def _drop_secret_keys(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {
-            key: _without_secrets(item)
+            key: _drop_secret_keys(item)
             for key, item in value.items()
             if str(key).lower() not in _SECRET_KEYS
         }
     if isinstance(value, list):
-        return [_without_secrets(item) for item in value]
+        return [_drop_secret_keys(item) for item in value]
     return value
 
 
@@ -115,7 +121,9 @@ class AbstractDataset(abc.ABC):
             A dict with ``"type"`` (the catalog type name, e.g. ``"pandas.CSVDataset"``),
             the keys the dataset reports (e.g. ``"filepath"``, ``"load_args"``) and
             ``"metadata"`` when the dataset has some. Keys named ``credentials`` are
-            removed at any depth.
+            removed at any depth; other secrets (URL user info, ``con`` of SQL
+            datasets, keys like ``password``) show as ``***``
+            (:mod:`proj.redaction`).
         """
         from proj.io.registry import type_name
 

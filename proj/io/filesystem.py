@@ -9,7 +9,9 @@ Atomic saves: data is written to a hidden temporary file in the destination fold
 destination; a save that fails part-way removes the temporary file and leaves the
 previous file untouched. A process killed during a save (``kill -9``, power cut) cannot
 clean up: the first load or save of the dataset by a later process removes, for local
-files, the temporary files of this host whose process has ended.
+files, the temporary files of this host whose process has ended. A
+local symbolic link is followed (its target gets the new data, the link stays), and the
+new file keeps the permission bits of the one it replaces.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import abc
 import logging
 import os
 import posixpath
+import stat
 from collections.abc import Mapping
 from typing import IO, Any, ClassVar
 
@@ -217,8 +220,31 @@ class FileDataset(AbstractDataset):
             return str(make_path_posix(self._fs_path))
         return self._fs_path
 
+    def _refuse_unversioned_file(self) -> None:
+        """A versioned dataset's path must be a folder of versions, not a plain file.
+
+        Raises:
+            DatasetError: A file saved before ``versioned: true`` was set is in the way;
+                the message says how to keep it as a version or set it aside.
+        """
+        root = self._path().rstrip("/")
+        self._fs.invalidate_cache(root)
+        if not self._fs.isfile(root):
+            return
+        version = generate_timestamp()
+        name = posixpath.basename(root)
+        raise DatasetError(
+            f"{self._label()} is declared `versioned: true`, but that path is a plain "
+            "file saved before versioning was switched on; versions live in a folder of "
+            f"that name ('{versioned_path(root, '<version>')}').",
+            hint=f"Keep the file as the first version: `mv {root} {root}.tmp && mkdir -p "
+            f"{root}/{version} && mv {root}.tmp {root}/{version}/{name}`; or move it "
+            "elsewhere, or remove `versioned: true`.",
+        )
+
     def _versions(self) -> list[str]:
         """Existing versions that hold the file, newest first."""
+        self._refuse_unversioned_file()
         root = self._path().rstrip("/")
         self._fs.invalidate_cache(root)
         try:
@@ -241,6 +267,7 @@ class FileDataset(AbstractDataset):
         if self._version.load is not None:
             path = versioned_path(self._path(), self._version.load)
             if not self._fs.isfile(path):
+                self._refuse_unversioned_file()
                 available = self._versions()
                 raise VersionNotFoundError(
                     f"Version '{self._version.load}' of {self._label()} does not exist "
@@ -275,6 +302,7 @@ class FileDataset(AbstractDataset):
                 save,
                 self._version.load,
             )
+        self._refuse_unversioned_file()
         path = versioned_path(self._path(), save)
         if self._fs.exists(path):
             raise DatasetError(
@@ -319,8 +347,20 @@ class FileDataset(AbstractDataset):
         """Refuse data of the wrong type before anything is written (default: accept)."""
 
     def _atomic_write(self, path: str, data: Any) -> None:
-        """Write ``data`` to a temporary file next to ``path``, then move it into place."""
+        """Write ``data`` to a temporary file next to ``path``, then move it into place.
+
+        A local ``path`` that is a symbolic link is followed: the link's target is
+        replaced (next to it), so the link keeps pointing at the new data. An existing
+        local file's permission bits are given to the new file.
+        """
         fs = self._fs
+        mode: int | None = None
+        if self._is_local:
+            path = os.path.realpath(path)
+            try:
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except FileNotFoundError:
+                mode = None
         parent, basename = posixpath.split(path)
         if parent:
             fs.makedirs(parent, exist_ok=True)
@@ -329,6 +369,8 @@ class FileDataset(AbstractDataset):
             with fs.open(temp, "wb", **self._open_args_save) as file:
                 self._write(file, data)
             if self._is_local:
+                if mode is not None:
+                    os.chmod(temp, mode)
                 os.replace(temp, path)  # atomic on POSIX and Windows
                 return
             try:
@@ -358,6 +400,8 @@ class FileDataset(AbstractDataset):
         try:
             self._load_path()
         except VersionNotFoundError:
+            if self._version.load is not None:
+                raise  # a pinned version that is missing is an error, not "no data yet"
             return False
         return True
 

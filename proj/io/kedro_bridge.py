@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 import threading
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -42,7 +41,6 @@ logger = logging.getLogger(__name__)
 _ADAPTERS: dict[tuple[type, str], type[KedroDatasetAdapter]] = {}
 _ADAPTERS_LOCK = threading.Lock()
 
-_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
 _SECRET_KEYS = frozenset({"credentials", "con"})
 
 
@@ -176,9 +174,11 @@ class KedroDatasetAdapter(AbstractDataset):
         return self._dataset
 
     def _scrub(self, text: str) -> str:
+        from proj.redaction import redact_text
+
         for secret in self._secrets:
             text = text.replace(secret, "***")
-        return _USERINFO.sub(r"\1***@", text)
+        return redact_text(text)
 
     def _guard(self, action: str, func: Any) -> Any:
         """Run ``func``; errors become DatasetErrors scrubbed of credentials, not chained."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from proj.redaction import RedactingFilter
+
 _MARK = "_proj_ipython"
 
 
@@ -46,7 +48,8 @@ class _Formatter(logging.Formatter):
 
 
 def install_log_handler(level: int = logging.INFO) -> None:
-    """Send the ``proj`` logger's records to the running cell (installed once).
+    """Send the ``proj`` logger's records to the running cell (installed once), with
+    secrets removed (:class:`proj.redaction.RedactingFilter`).
 
     Nothing is installed when the ``proj`` logger already has a handler (the CLI's, or
     one the user configured).
@@ -60,6 +63,7 @@ def install_log_handler(level: int = logging.INFO) -> None:
     handler = CellHandler()
     setattr(handler, _MARK, True)
     handler.setFormatter(_Formatter("%(message)s"))
+    handler.addFilter(RedactingFilter())
     handler.setLevel(level)
     root.addHandler(handler)
     root.setLevel(min(root.level or level, level))

@@ -216,7 +216,8 @@ def new_notebook(
 
     Raises:
         MissingDependencyError: nbformat is not installed.
-        NotebookError: The path does not end in ``.ipynb`` or already exists, the
+        NotebookError: The path does not end in ``.ipynb``, is outside the project
+            (symbolic links and ``..`` resolved) or already exists, the
             template is not a valid notebook, or it needs a dataset and none was given.
         UnknownNameError: The template or the dataset is unknown (close names given).
         ConfigError, DatasetError: The catalog cannot be read to check the dataset.
@@ -228,6 +229,13 @@ def new_notebook(
     if target.suffix != ".ipynb":
         raise NotebookError(
             f"{target} does not end in .ipynb.", hint="Name the notebook like notebooks/x.ipynb."
+        )
+    root = metadata.project_path.resolve()
+    if not target.is_relative_to(root):
+        raise NotebookError(
+            f"{target} is outside the project {root}; proj jupyter new writes notebooks "
+            "inside the project only.",
+            hint="Give a path inside the project, such as notebooks/explore.ipynb.",
         )
     if target.exists():
         raise NotebookError(

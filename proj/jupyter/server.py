@@ -10,6 +10,8 @@ jupyter_server 2 (traitlets configuration on the command line):
 * ``--MappingKernelManager.cull_idle_timeout`` / ``cull_interval`` /
   ``cull_connected``: with an idle timeout, kernels idle that long are shut down even
   when a browser tab is still open on them (the usual way memory stays taken);
+* ``--ServerApp.port=<P>`` with ``--ServerApp.port_retries=0`` for ``--port P``: that
+  port or an error, not a silent move to the next free one;
 * ``--allow-root`` when running as root, which Jupyter otherwise refuses.
 """
 
@@ -84,6 +86,10 @@ def server_command(
     ]
     if port is not None:
         command.append(f"--ServerApp.port={port}")
+        # A port asked for is that port or an error, never a silent move to the next
+        # (unless the user's own arguments set port_retries: traitlets takes one value).
+        if not any(arg.startswith("--ServerApp.port_retries") for arg in extra_args):
+            command.append("--ServerApp.port_retries=0")
     if no_browser:
         command.append("--no-browser")
     if idle_timeout is not None and idle_timeout < 0:
@@ -102,6 +108,34 @@ def server_command(
         command.append("--allow-root")
     command += list(extra_args)
     return command
+
+
+def check_port_free(port: int, host: str = "127.0.0.1") -> None:
+    """Refuse a port another program listens on, before anything is started.
+
+    Jupyter would move to the next free port without a word (``port_retries``); a user
+    who asked for a port gets that port or this error.
+
+    Args:
+        port: The TCP port asked for.
+        host: The interface to try it on.
+
+    Raises:
+        KernelError: The port is in use.
+    """
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As Tornado does: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise KernelError(
+                f"Port {port} on {host} is already in use ({exc.strerror or exc}).",
+                hint="Stop what listens there (`proj jupyter list` shows running servers), "
+                "pick another --port, or leave --port out to let Jupyter choose a free one.",
+            ) from None
 
 
 def launch(
@@ -132,11 +166,14 @@ def launch(
     Raises:
         MissingDependencyError: A Jupyter package is missing (the hint names
             ``pip install "proj[jupyter]"``).
-        KernelError: The kernel spec cannot be written or the server cannot start.
+        KernelError: ``port`` is taken, the kernel spec cannot be written or the server
+            cannot start.
     """
     from proj.jupyter.kernelspec import install_kernel
 
     require(_MODULES.get(app, app), *SERVER_PACKAGES, feature=f"proj jupyter {app}")
+    if port is not None:
+        check_port_free(port)
     info = install_kernel(metadata, env=env)
     command = server_command(
         app,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from proj.config.params import is_parameter
 from proj.exceptions import DatasetError, DatasetNotFoundError
-from proj.viz.redact import redact_text
+from proj.redaction import redact_mapping, redact_text, redact_value
 
 if TYPE_CHECKING:
     from proj.framework import Session
@@ -224,7 +224,8 @@ def preview_dataset(session: Session, name: str, rows: int = 10) -> dict[str, An
         ``{"dataset": name, "kind": "table", "columns": [...], "rows": [[...], ...],
         "total_rows": int | None}`` for pandas/numpy data (``total_rows`` is None when
         only the first rows were read); otherwise ``{"dataset", "kind": "json" | "text",
-        "text", "truncated"}``. Every string is free of URL credentials.
+        "text", "truncated"}``. Parameters are passed through
+        :func:`proj.redaction.redact_value` (secret-named keys show ``***``).
 
     Raises:
         DatasetNotFoundError: ``name`` is not in the catalog.
@@ -235,13 +236,13 @@ def preview_dataset(session: Session, name: str, rows: int = 10) -> dict[str, An
     if is_parameter(name):
         params = context.params
         if name == "parameters":
-            return {"dataset": name, **_text(params)}
+            return {"dataset": name, **_text(redact_mapping(params))}
         value: Any = params
         for part in name.removeprefix("params:").split("."):
             if not isinstance(value, Mapping) or part not in value:
                 raise DatasetNotFoundError(f"Parameter '{name}' is not in the parameters.")
             value = value[part]
-        return {"dataset": name, **_text(value)}
+        return {"dataset": name, **_text(redact_value(name, value))}
     entries = CatalogEntries.from_config(context.config_loader.get("catalog"))
     found = entries.entry(name)
     if found is None:

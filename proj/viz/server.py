@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from proj.exceptions import DatasetError, DatasetNotFoundError, ProjError, VizError
-from proj.viz.redact import redact_text
+from proj.redaction import redact_text
 
 if TYPE_CHECKING:
     from pathlib import Path

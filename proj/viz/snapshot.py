@@ -26,7 +26,7 @@ exporters to Mermaid and Graphviz read. Shape (``"schema": "proj-viz/1"``)::
 "error", "latest"}`` from the most recent recorded run that included the node, whatever
 runner ran it and however the run was sliced; ``latest`` tells whether that run is the
 project's latest one. Nothing in the snapshot comes from credentials: dataset paths
-and error messages have URL credentials removed (:mod:`proj.viz.redact`).
+and error messages have URL credentials removed (:mod:`proj.redaction`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ import proj
 from proj.exceptions import UnknownNameError
 from proj.framework.session import FILTER_FIELDS
 from proj.pipeline import namespace_prefixes
+from proj.redaction import redact_optional
 from proj.viz.datasets import CatalogEntries, describe_dataset
-from proj.viz.redact import redact_optional
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

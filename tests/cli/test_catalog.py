@@ -156,3 +156,38 @@ def test_list_shows_the_new_dataset_types_and_never_credentials(
     for output in (result.stdout, as_json.stdout):
         assert secret not in output
         assert "analyst" not in output
+
+
+def test_list_shows_no_credentials(project: Path, cli: Callable[..., Result]) -> None:
+    """A path with user info, and the connection string of an SQL-like dataset, are
+    redacted in the table and in --json."""
+    (project / "src" / "iris_demo" / "remote.py").write_text(
+        "from proj.io import AbstractDataset\n\n\n"
+        "class RemoteDataset(AbstractDataset):\n"
+        "    def __init__(self, filepath, con, load_args=None):\n"
+        "        self.filepath, self.con, self.load_args = filepath, con, load_args\n\n"
+        "    def _load(self):\n        return None\n\n"
+        "    def _save(self, data):\n        pass\n\n"
+        "    def _describe(self):\n"
+        "        return {'filepath': self.filepath, 'con': self.con, 'load_args': self.load_args}\n"
+    )
+    catalog = project / "conf" / "base" / "catalog.yml"
+    catalog.write_text(
+        catalog.read_text() + "\nremote:\n  type: iris_demo.remote.RemoteDataset\n"
+        "  filepath: s3://AKIAKEY:wJalrSECRET@bucket/iris.csv?X-Amz-Signature=sigSECRET\n"
+        "  con: postgresql://app:conSECRET@db/prod\n"
+        "  load_args: {api_key: keySECRET, rows: 3}\n"
+    )
+    table = cli("catalog", "list").stdout
+    listing = cli("catalog", "list", "--json").stdout
+    assert "s3://***@bucket/iris.csv?X-Amz-Signature=***" in table
+    remote = next(d for d in json.loads(listing)["datasets"] if d["name"] == "remote")
+    assert remote["filepath"] == "s3://***@bucket/iris.csv?X-Amz-Signature=***"
+    for secret in ("AKIAKEY", "wJalrSECRET", "sigSECRET", "conSECRET", "keySECRET"):
+        assert secret not in table
+        assert secret not in listing
+    from proj.framework import Session
+
+    described = Session.create(project).load_context().catalog.describe("remote")
+    assert described["con"] == "***"
+    assert described["load_args"] == {"api_key": "***", "rows": 3}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from proj.cli.completion import complete_from_cache, project_names
@@ -13,10 +14,37 @@ from proj.framework.cache import CACHE_FILE
 NODES = sorted(["clean_iris", "split_data", "train_model", "predict", "report_accuracy"])
 
 
-def test_a_missing_cache_is_built_once_by_loading_the_project(project: Path) -> None:
+def warm(project: Path) -> None:
+    """Load the registry as a command the user runs would (``proj pipeline list``)."""
+    from proj.framework.project import purge_package
+
+    purge_package("iris_demo")
+    Session.create(project, record_runs=False).pipelines  # noqa: B018
+
+
+def test_without_a_cache_only_configuration_files_answer(project: Path) -> None:
+    """Tab in a fresh clone imports nothing of the project: no node names, but the
+    environments and declared datasets that conf/ gives."""
+    shutil.rmtree(project / ".proj", ignore_errors=True)  # a fresh clone
+    assert project_names("nodes") == []
+    assert project_names("pipelines") == []
+    assert project_names("envs") == ["local"]
+    assert project_names("datasets") == sorted(
+        [
+            "iris",
+            "iris_clean",
+            "X_train",
+            "X_test",
+            "y_train",
+            "y_test",
+            "model",
+            "y_pred",
+            "metrics",
+        ]
+    )
     assert not (project / CACHE_FILE).exists()
+    warm(project)
     assert project_names("nodes") == NODES
-    assert (project / CACHE_FILE).exists()
     assert project_names("pipelines", project / "notebooks") == [
         "__default__",
         "data_processing",
@@ -25,7 +53,7 @@ def test_a_missing_cache_is_built_once_by_loading_the_project(project: Path) -> 
 
 
 def test_names_come_from_the_cache_while_it_is_fresh(project: Path) -> None:
-    project_names("tags")
+    warm(project)
     cache = project / CACHE_FILE
     payload = json.loads(cache.read_text())
     payload["names"]["tags"] = ["from-the-cache"]
@@ -33,15 +61,15 @@ def test_names_come_from_the_cache_while_it_is_fresh(project: Path) -> None:
     assert project_names("tags") == ["from-the-cache"]
 
 
-def test_an_edited_pipeline_refreshes_the_cache(project: Path) -> None:
+def test_an_edited_pipeline_shows_up_after_the_next_command(project: Path) -> None:
+    warm(project)
     assert "score_twice" not in project_names("nodes")
     pipeline = project / "src" / "iris_demo" / "pipelines" / "data_science" / "pipeline.py"
     pipeline.write_text(pipeline.read_text().replace('name="predict"', 'name="score_twice"'))
     stat = pipeline.stat()
     os.utime(pipeline, (stat.st_atime, stat.st_mtime + 5))
-    from proj.framework.project import purge_package
-
-    purge_package("iris_demo")
+    assert "predict" in project_names("nodes")  # stale, but no code ran for it
+    warm(project)
     assert "score_twice" in project_names("nodes")
     assert "predict" not in project_names("nodes")
 
@@ -63,6 +91,7 @@ def test_runs_complete_newest_first_from_the_store(project: Path) -> None:
 
 
 def test_comma_separated_values_complete_their_last_item(project: Path) -> None:
+    warm(project)
     complete = complete_from_cache("nodes")
     assert complete(None, "") == NODES
     assert complete(None, "tr") == ["train_model"]

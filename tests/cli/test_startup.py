@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from proj.cli.completion import project_names
-
 #: Packages none of these paths may import (the core of proj, and heavy libraries).
 FORBIDDEN = (
     "proj.pipeline",
@@ -79,7 +77,9 @@ def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) 
     ],
 )
 def test_completion_imports_nothing_heavy(project: Path, words: str, expected: list[str]) -> None:
-    project_names("nodes")  # a warm cache, as after any run
+    from proj.framework import Session
+
+    Session.create(project, record_runs=False).pipelines  # noqa: B018 - warms the cache
     env = {
         "_PROJ_COMPLETE": "complete_bash",
         "COMP_WORDS": words,

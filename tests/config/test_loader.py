@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -396,6 +397,23 @@ def test_runtime_params_as_nested_dicts_and_in_other_keys(conf: ConfDir) -> None
     assert loader["parameters"] == {"model": {"lr": 0.1, "epochs": 9}, "run_name": "r1"}
     # Other keys only see them through ${runtime_params:...}.
     assert loader["catalog"] == {"out": {"filepath": "runs/r1.csv"}}
+
+
+def test_an_unknown_runtime_param_warns_with_the_closest_key(
+    conf: ConfDir, caplog: pytest.LogCaptureFixture
+) -> None:
+    conf.write("base/parameters.yml", "model:\n  max_iterations: 10\n  lr: 0.1\n")
+    conf.write("base/catalog.yml", "out:\n  filepath: runs/${runtime_params:run_name,dev}.csv\n")
+    runtime = {"model.max_iteration": 5, "model.lr": 0.2, "run_name": "r1", "zzz": 1}
+    with caplog.at_level(logging.WARNING, logger="proj"):
+        parameters = ConfigLoader(conf.root, runtime_params=runtime)["parameters"]
+    assert parameters["model"] == {"max_iterations": 10, "lr": 0.2, "max_iteration": 5}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "Runtime parameter 'model.max_iteration' is not in the parameters, so it is added as "
+        "a new one; did you mean 'model.max_iterations'?",
+        "Runtime parameter 'zzz' is not in the parameters, so it is added as a new one.",
+    ]  # run_name is read by ${runtime_params:run_name}: expected, no warning
 
 
 def test_missing_runtime_param_without_default(conf: ConfDir) -> None:

@@ -40,8 +40,6 @@ def test_parse_params_example() -> None:
         ("", ""),
         ("s3://bucket/key", "s3://bucket/key"),
         ("#notacomment", "#notacomment"),
-        ("[1", "[1"),
-        ("{a: 1}", "{a: 1}"),  # only scalars are typed
         ("2024-01-31", "2024-01-31"),
         ("12:30", "12:30"),
         ("*alias", "*alias"),
@@ -51,6 +49,30 @@ def test_values_are_typed_as_yaml_scalars(raw: str, expected: object) -> None:
     result = parse_params(f"key={raw}")
     assert result == {"key": expected}
     assert type(result["key"]) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a={x: 1}", {"a": {"x": 1}}),
+        ("a={x: 1, y: [2, 3]},b=4", {"a": {"x": 1, "y": [2, 3]}, "b": 4}),
+        ("cols=[sepal_length, petal_width]", {"cols": ["sepal_length", "petal_width"]}),
+        ("m.layers=[{units: 8}, {units: 4}]", {"m": {"layers": [{"units": 8}, {"units": 4}]}}),
+        ("a={}", {"a": {}}),
+        ("a=[]", {"a": []}),
+        ("a='{x: 1}'", {"a": "{x: 1}"}),  # quoted: text
+    ],
+)
+def test_flow_mappings_and_lists_are_yaml_values(text: str, expected: object) -> None:
+    """README: --params values are YAML; commas inside {...} and [...] do not split."""
+    assert parse_params(text) == expected
+
+
+@pytest.mark.parametrize("text", ["a=[1", "a={x: 1", "a={x: [1}", "a=[1, 2]]"])
+def test_a_broken_flow_value_names_itself(text: str) -> None:
+    with pytest.raises(ConfigError, match="does not parse") as info:
+        parse_params(text)
+    assert text.partition("=")[2] in info.value.message
 
 
 def test_commas_inside_double_quotes_and_equals_in_values() -> None:
@@ -81,7 +103,7 @@ def test_item_without_equals_names_item_and_expected_form(item: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_params(f"a=1,{item}")
     assert info.value.message == (
-        f"Invalid runtime parameter '{item}': expected key=value[,key2=value2]."
+        f"Invalid runtime parameter '{item}': expected name=value[,name2=value2]."
     )
 
 
@@ -90,7 +112,7 @@ def test_empty_key_or_key_part(item: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_params(item)
     assert f"Invalid runtime parameter {item.strip()!r}" in info.value.message
-    assert "key=value[,key2=value2]" in str(info.value)
+    assert "name=value[,name2=value2]" in str(info.value)
 
 
 def test_unclosed_quote() -> None:
@@ -99,7 +121,7 @@ def test_unclosed_quote() -> None:
     assert info.value.message == (
         "Invalid runtime parameters \"a=1,name='a,b\": a ' quote is not closed."
     )
-    assert "key=value[,key2=value2]" in (info.value.hint or "")
+    assert "name=value[,name2=value2]" in (info.value.hint or "")
 
 
 @pytest.mark.parametrize("text", ["a=1,a.b=2", "a.b=2,a=1"])
@@ -185,3 +207,18 @@ def test_overrides_cannot_go_through_a_value() -> None:
     assert info.value.message == (
         "Runtime parameter 'model.lr' cannot be set: parameter 'model' is an int, not a mapping."
     )
+
+
+def test_unknown_overrides_and_the_closest_key() -> None:
+    from proj.config.params import closest_key, unknown_overrides
+
+    parameters = {"model_options": {"max_iterations": 10, "learning_rate": 0.5}, "seed": 1}
+    overrides = normalize_runtime_params(
+        {"model_options.max_iteration": 5, "seed": 2, "brand_new": {"x": 1}}
+    )
+    assert unknown_overrides(parameters, overrides) == [
+        "model_options.max_iteration",
+        "brand_new.x",
+    ]
+    assert closest_key("model_options.max_iteration", parameters) == "model_options.max_iterations"
+    assert closest_key("zzz", parameters) is None

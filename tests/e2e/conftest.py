@@ -14,6 +14,14 @@ from pathlib import Path
 import pytest
 
 PROJ = str(Path(sys.executable).parent / "proj")
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is marked ``e2e`` (``make test-fast`` leaves them out)."""
+    for item in items:
+        if item.path.is_relative_to(_HERE):
+            item.add_marker(pytest.mark.e2e)
 
 
 @dataclass

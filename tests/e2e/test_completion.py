@@ -34,13 +34,52 @@ def complete_bash(project: Path, line: str) -> list[str]:
     return [line for line in done.stdout.splitlines() if line]
 
 
+def list_pipelines(project: Path) -> None:
+    """What a user runs that loads the registry, and so writes the completion cache."""
+    done = subprocess.run(
+        [PROJ, "pipeline", "list"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.fixture(scope="module")
 def warm_starter(starter_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the starter whose completion cache is written (completion only reads)."""
     target = tmp_path_factory.mktemp("completion") / "iris-demo"
     shutil.copytree(starter_template, target)
+    list_pipelines(target)
     assert complete_bash(target, "proj run --nodes ") == NODES
     return target
+
+
+def test_tab_in_a_fresh_clone_runs_no_project_code(starter: Path) -> None:
+    """A fresh clone (no .proj/): completion must not import pipeline_registry.py, whose
+    code here leaves a marker file; conf/ still gives environments and datasets."""
+    marker = starter / "registry-was-imported"
+    registry = starter / "src" / "iris_demo" / "pipeline_registry.py"
+    registry.write_text(
+        registry.read_text()
+        + f"\n\nimport pathlib\n\npathlib.Path({str(marker)!r}).write_text('ran')\n"
+    )
+    shutil.rmtree(starter / ".proj", ignore_errors=True)
+    for line in (
+        "proj run --nodes ",
+        "proj run --from-nodes cl",
+        "proj run --tags ",
+        "proj run --pipeline ",
+        "proj run --namespaces ",
+        "proj pipeline describe ",
+        "proj catalog list --pipeline ",
+        "proj run --resume ",
+    ):
+        assert complete_bash(starter, line) == [], line
+    assert complete_bash(starter, "proj run --env ") == ["local"]
+    assert complete_bash(starter, "proj run --to-outputs m") == ["metrics", "model"]
+    assert run_bash_completion(starter, ["proj", "run", "--nodes", ""]) == []
+    assert not marker.exists()
+    list_pipelines(starter)  # the user runs a command: now the project's code runs
+    assert marker.exists()
+    assert complete_bash(starter, "proj run --nodes ") == NODES
 
 
 @pytest.mark.parametrize(
@@ -77,6 +116,7 @@ def test_namespaces_and_run_ids_complete(starter: Path, proj: Callable[..., Resu
             '    pipelines["__default__"] =',
         )
     )
+    list_pipelines(starter)
     assert complete_bash(starter, "proj run --namespaces ") == ["a", "a.b"]
     assert complete_bash(starter, "proj run --resume ") == []
     assert proj("run", "--pipeline", "data_processing", cwd=starter).returncode == 0
@@ -143,7 +183,8 @@ def test_real_bash_completes_node_names(warm_starter: Path) -> None:
     assert run_bash_completion(warm_starter, ["proj", "r"]) == ["run", "runs"]
 
 
-def test_an_edited_pipeline_shows_up_in_the_next_completion(starter: Path) -> None:
+def test_an_edited_pipeline_shows_up_after_the_next_command(starter: Path) -> None:
+    list_pipelines(starter)
     assert complete_bash(starter, "proj run --nodes ") == NODES
     assert (starter / ".proj" / "completion.json").exists()
     pipeline = starter / "src" / "iris_demo" / "pipelines" / "data_science" / "pipeline.py"
@@ -158,6 +199,8 @@ def test_an_edited_pipeline_shows_up_in_the_next_completion(starter: Path) -> No
             "            node(\n                predict,",
         )
     )
+    assert complete_bash(starter, "proj run --nodes report") == ["report_accuracy"]  # stale
+    list_pipelines(starter)
     assert complete_bash(starter, "proj run --nodes report") == ["report_accuracy", "report_again"]
     assert complete_bash(starter, "proj run --to-outputs metrics") == ["metrics", "metrics_copy"]
 

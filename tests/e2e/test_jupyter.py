@@ -19,7 +19,11 @@ from proj.jupyter.servers import ServerInfo, ServerRequestError, request, runnin
 from tests.e2e.conftest import PROJ, assert_clean_error, run_proj
 from tests.jupyter.fixtures import free_port, jupyter_dirs, wait_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("jupyter_lab")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.jupyter_server,
+    pytest.mark.xdist_group("jupyter_lab"),
+]
 
 KERNEL = "proj_iris_demo"
 TOKEN = "proj-e2e-token"
@@ -47,7 +51,7 @@ def _ready(process: subprocess.Popen[bytes], runtime: Path, log: Path) -> Server
     for server in running_servers(runtime):
         if server.pid == process.pid:  # `proj jupyter lab` becomes the server (exec)
             try:
-                request(server, "GET", "api/status", timeout=2)
+                request(server, "GET", "api/status", timeout=30)
             except ServerRequestError:
                 return None
             return server
@@ -93,7 +97,7 @@ def lab(starter_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     finally:
         process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -191,7 +191,7 @@ def test_malformed_params_is_a_usage_error(starter: Path, proj: Callable[..., Re
     result = proj("run", "--params", "no_equals_sign", cwd=starter)
     assert result.returncode == 2
     assert "Traceback" not in result.output
-    assert "key=value" in result.stderr
+    assert "name=value" in result.stderr
 
 
 def test_malformed_catalog_names_file_and_line(starter: Path, proj: Callable[..., Result]) -> None:

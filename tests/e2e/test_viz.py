@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 def http_status(url: str) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        # Generous: the first preview imports pandas, which takes seconds on a busy box.
+        with urllib.request.urlopen(url, timeout=120) as answer:
             return int(answer.status)
     except urllib.error.HTTPError as error:
         return error.code
@@ -65,7 +66,7 @@ class Process:
         if self.popen.poll() is None:
             self.popen.send_signal(sig)
             try:
-                self.popen.wait(timeout=20)
+                self.popen.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait(timeout=10)
@@ -77,7 +78,7 @@ class Process:
 def page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     yield page
@@ -94,7 +95,7 @@ def serve(
         tmp_path / "viz.log",
     )
     url = f"http://127.0.0.1:{port}/"
-    process.wait_until(lambda: http_status(url + "api/snapshot") == 200, 60, "proj viz to serve")
+    process.wait_until(lambda: http_status(url + "api/snapshot") == 200, 120, "proj viz to serve")
     return process, url
 
 

@@ -48,8 +48,29 @@ def test_an_argument_the_spec_lacks_is_refused() -> None:
         def before_node_run(self, node: Any, colour: str) -> None:
             raise AssertionError("never called")
 
-    with pytest.raises(HookError, match="Wrong is invalid"):
+    with pytest.raises(HookError, match=r"HOOKS entry 1 in settings.py \(.*Wrong.*\) is invalid"):
         register_hooks(create_hook_manager(), [Wrong()])
+
+
+@pytest.mark.parametrize(
+    ("entry", "shown"),
+    [
+        ("my_project.hooks.Hooks", "'my_project.hooks.Hooks', str"),
+        (None, "None, NoneType"),
+        (object(), "object"),
+        (42, "42, int"),
+    ],
+)
+def test_an_entry_that_is_not_a_hook_object_is_named(entry: object, shown: str) -> None:
+    manager = create_hook_manager()
+    with pytest.raises(HookError) as info:
+        register_hooks(manager, [CatalogWatcher(), entry])
+    message = info.value.message
+    assert message.startswith("HOOKS entry 2 in settings.py (")
+    assert shown in message
+    assert "is not a hook object" in message
+    assert "hook_impl" in (info.value.hint or "")
+    assert len(manager.get_plugins()) == 1  # only the CatalogWatcher
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import secrets
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +184,32 @@ def test_local_datasets_open_fsspec_only_when_used(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[:3] == ["False", repr("a\n1\n"), "True"]
+
+
+def test_saving_over_a_symlink_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "metrics.json"
+    target.write_text('{"old": true}')
+    link = tmp_path / "metrics.json"
+    link.symlink_to(target)
+    JSONDataset(str(link)).save({"new": 1})
+    assert link.is_symlink()
+    assert link.resolve() == target
+    assert json.loads(target.read_text()) == {"new": 1}
+    assert [p.name for p in shared.iterdir()] == ["metrics.json"]  # no temporary left
+
+
+def test_saving_keeps_the_file_permission_bits(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.json"
+    path.write_text("{}")
+    path.chmod(0o640)
+    JSONDataset(str(path)).save({"new": 1})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    relative = tmp_path / "link.json"
+    relative.symlink_to("metrics.json")  # a relative link, resolved against its folder
+    path.chmod(0o600)
+    JSONDataset(str(relative)).save({"again": 2})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text()) == {"again": 2}
+    assert relative.is_symlink()

@@ -113,7 +113,8 @@ def test_saving_an_existing_version_is_refused(tmp_path: Path) -> None:
 def test_missing_pinned_version_names_the_path_and_available_versions(tmp_path: Path) -> None:
     _catalog(tmp_path, save_version=V1).save("metrics", {"run": 1})
     catalog = _catalog(tmp_path, load_versions={"metrics": V2})
-    assert catalog.exists("metrics") is False
+    with pytest.raises(VersionNotFoundError, match=f"Dataset 'metrics': version '{V2}'"):
+        catalog.exists("metrics")  # pinned and missing: an error, not "no data yet"
     with pytest.raises(VersionNotFoundError) as info:
         catalog.load("metrics")
     message = info.value.message
@@ -122,6 +123,23 @@ def test_missing_pinned_version_names_the_path_and_available_versions(tmp_path: 
     assert str(tmp_path / "metrics.json" / V2 / "metrics.json") in message
     assert info.value.hint is not None
     assert V1 in info.value.hint
+
+
+def test_switching_to_versioned_over_a_plain_file_says_how_to_fix_it(tmp_path: Path) -> None:
+    _catalog(tmp_path).save("plain", {"old": True})
+    before = (tmp_path / "plain.json").read_bytes()
+    config = {"plain": {"type": "json.JSONDataset", "filepath": str(tmp_path / "plain.json")}}
+    config["plain"]["versioned"] = True
+    catalog = DataCatalog.from_config(config)
+    for action in (lambda: catalog.save("plain", {"new": 1}), lambda: catalog.load("plain")):
+        with pytest.raises(DatasetError) as info:
+            action()
+        assert "Dataset 'plain'" in info.value.message
+        assert "declared `versioned: true`, but that path is a plain file" in info.value.message
+        assert info.value.hint is not None
+        assert "Keep the file as the first version: `mv " in info.value.hint
+        assert "remove `versioned: true`" in info.value.hint
+    assert (tmp_path / "plain.json").read_bytes() == before  # never touched
 
 
 def test_no_version_yet_is_a_version_not_found_error(tmp_path: Path) -> None:

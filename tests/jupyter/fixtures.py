@@ -90,7 +90,7 @@ def sleeper_with_args(*args: str) -> subprocess.Popen[bytes]:
     )
     cmdline = Path("/proc") / str(process.pid) / "cmdline"
     expected = args[-1].encode() if args else b"time.sleep"
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if expected in cmdline.read_bytes():

@@ -68,6 +68,28 @@ def test_dataset_templates_need_a_dataset(project: Path) -> None:
         new_notebook(project / "notebooks/a.ipynb", find_project(project), template="explore")
 
 
+@pytest.mark.parametrize("where", ["../outside.ipynb", "notebooks/../../outside.ipynb", "ABS"])
+def test_paths_outside_the_project_are_refused(
+    where: str, project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "x.ipynb"
+    target = elsewhere if where == "ABS" else project / where
+    with pytest.raises(NotebookError, match="is outside the project") as info:
+        new_notebook(target, find_project(project))
+    assert "notebooks/explore.ipynb" in (info.value.hint or "")
+    assert not target.resolve().exists()
+
+
+def test_a_symlink_out_of_the_project_is_refused(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project / "notebooks" / "shared").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(NotebookError, match="is outside the project"):
+        new_notebook(project / "notebooks/shared/x.ipynb", find_project(project))
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_path_must_be_a_notebook(project: Path) -> None:
     with pytest.raises(NotebookError, match=r"\.ipynb"):
         new_notebook(project / "notebooks/a.py", find_project(project))

@@ -27,6 +27,7 @@ def test_lab_command_roots_the_server_in_the_project_with_its_kernel(project: Pa
     assert f"--ServerApp.root_dir={project.resolve()}" in command
     assert "--MappingKernelManager.default_kernel_name=proj_iris_demo" in command
     assert "--ServerApp.port=9999" in command
+    assert "--ServerApp.port_retries=0" in command  # that port or an error
     assert "--no-browser" in command
     assert ("--allow-root" in command) == (os.geteuid() == 0)
     assert not any("cull" in arg for arg in command)
@@ -37,6 +38,7 @@ def test_idle_timeout_turns_on_culling_and_extra_args_come_last(project: Path) -
         "notebook",
         find_project(project),
         kernel_name="k",
+        port=9999,
         idle_timeout=1800,
         extra_args=["--ServerApp.port_retries=0"],
     )
@@ -45,6 +47,7 @@ def test_idle_timeout_turns_on_culling_and_extra_args_come_last(project: Path) -
     assert "--MappingKernelManager.cull_interval=60" in command
     assert "--MappingKernelManager.cull_connected=True" in command
     assert command[-1] == "--ServerApp.port_retries=0"
+    assert command.count("--ServerApp.port_retries=0") == 1  # traitlets takes one value
     short = server_command("lab", find_project(project), kernel_name="k", idle_timeout=10)
     assert "--MappingKernelManager.cull_interval=10" in short
 
@@ -54,6 +57,7 @@ def test_negative_idle_timeout_is_refused(project: Path) -> None:
         server_command("lab", find_project(project), kernel_name="k", idle_timeout=-1)
 
 
+@pytest.mark.jupyter_server  # starts the server application (it stops before serving)
 @pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_jupyter_accepts_every_option_proj_passes(project: Path, app: App) -> None:
     """Jupyter itself parses the command (``--show-config`` stops before serving)."""
@@ -73,3 +77,27 @@ def test_missing_package_names_the_extra() -> None:
         require("jupyter_client", "no_such_package_for_proj", feature="proj jupyter lab")
     assert "proj jupyter lab needs 'no_such_package_for_proj'" in str(caught.value)
     assert caught.value.hint == 'Install it with: pip install "proj[jupyter]"'
+
+
+def test_a_taken_port_is_an_error_before_anything_starts(project: Path, tmp_path: Path) -> None:
+    """`proj jupyter lab --port P` with P taken: one red line, exit 1, no kernel spec
+    written and no server started (it used to move to the next port silently). Run
+    as a subprocess: a server that does start must not replace the test process."""
+    import socket
+
+    env = {**os.environ, "NO_COLOR": "1"}
+    for var in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        env[var] = str(tmp_path / var.lower())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "proj"), "jupyter", "lab", "--no-browser",
+             "--port", str(port)],
+            cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "jupyter_data_dir" / "kernels").exists()

@@ -26,7 +26,7 @@ from proj.runner import (
 
 def test_thread_runner_runs_independent_nodes_at_the_same_time() -> None:
     # Each node waits for the other at a barrier: only a concurrent runner finishes.
-    barrier = threading.Barrier(2, timeout=10)
+    barrier = threading.Barrier(2, timeout=60)
 
     def meet(x: int) -> int:
         barrier.wait()

@@ -27,7 +27,7 @@ def page(chromium: Any) -> Iterator[Any]:
     """A page that records console errors and every host it sends a request to."""
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)
     page.errors = []
     page.hosts = set()
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
@@ -194,7 +194,7 @@ def test_with_autoreload_the_open_page_redraws_after_an_edit(page: Any, shop: Pa
         page.click('[data-id="node:report"]')
         assert "node:audit" not in vertices(page)
         registry.write_text(registry.read_text() + AUDIT_PATCH)
-        page.wait_for_selector('[data-id="node:audit"]', timeout=30_000)
+        page.wait_for_selector('[data-id="node:audit"]', timeout=120_000)
         assert page.inner_text('[data-role="details-name"]') == "report"  # the view is kept
 
 

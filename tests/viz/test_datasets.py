@@ -72,7 +72,7 @@ def test_a_failed_preview_says_why_without_secrets(shop: Path) -> None:
         preview_dataset(load_session(shop), "remote_orders")
     message = str(caught.value)
     assert "remote_orders" in message
-    assert "s3://shop-bucket/orders.csv" in message
+    assert "s3://***@shop-bucket/orders.csv" in message
     for secret in SECRETS:
         assert secret not in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
@@ -95,7 +95,7 @@ def test_descriptions_come_from_the_configuration() -> None:
     assert describe_dataset("cars", entries) == {
         "name": "cars",
         "type": "pandas.CSVDataset",
-        "path": "s3://b/cars.csv",
+        "path": "s3://***@b/cars.csv",
         "layer": "raw",
         "parameter": False,
         "declared": True,

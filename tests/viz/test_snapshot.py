@@ -208,7 +208,7 @@ def test_credentials_never_reach_the_snapshot(
     for secret in SECRETS:
         assert secret not in text
     datasets = by_name(snapshot["datasets"])
-    assert datasets["remote_orders"]["path"] == "s3://shop-bucket/orders.csv"
+    assert datasets["remote_orders"]["path"] == "s3://***@shop-bucket/orders.csv"
     assert datasets["prices"]["path"] == "https://example.invalid/prices.csv?token=***&format=csv"
     assert "credentials" not in datasets["remote_orders"]
 

@@ -14,7 +14,6 @@ user info).
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -27,16 +26,15 @@ logger = logging.getLogger(__name__)
 _ENGINES: dict[str, Any] = {}
 _ENGINES_LOCK = threading.Lock()
 
-# scheme://user:password@host -> scheme://***@host (RFC 3986 user info).
-_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s]*@")
-
-
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """``text`` without the given secret strings and without URL user info."""
+    """``text`` without the given secret strings, and without what
+    :func:`proj.redaction.redact_text` recognises (URL user info, ``password=...``)."""
+    from proj.redaction import redact_text
+
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
-    return _USERINFO.sub(r"\1***@", text)
+    return redact_text(text)
 
 
 def _as_dict(value: object, what: str, where: str) -> dict[str, Any]:
