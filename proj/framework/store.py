@@ -355,7 +355,14 @@ class RunStore:
                 "UPDATE run_nodes SET status=?, error=?, traceback=?,"
                 " duration=CASE WHEN started_at IS NULL THEN NULL ELSE ? - started_at END"
                 " WHERE run_id=? AND node_name=?",
-                (status, redact_optional(error), redact_optional(traceback), time.time(), run_id, node_name),
+                (
+                    status,
+                    redact_optional(error),
+                    redact_optional(traceback),
+                    time.time(),
+                    run_id,
+                    node_name,
+                ),
             )
 
     def set_env(self, run_id: str, env: str | None) -> None:

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 _ENGINES: dict[str, Any] = {}
 _ENGINES_LOCK = threading.Lock()
 
+
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     """``text`` without the given secret strings, and without what
     :func:`proj.redaction.redact_text` recognises (URL user info, ``password=...``)."""
