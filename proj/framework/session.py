@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
+    from proj.framework.staleness import StalePlan
     from proj.framework.store import RunStore
     from proj.pipeline import Pipeline
     from proj.runner import AbstractRunner
@@ -63,6 +64,7 @@ class RunRequest:
             The filters of :meth:`proj.pipeline.Pipeline.filter` (lists of names).
         load_versions: Dataset name -> version to load.
         only_missing_outputs: Skip nodes whose outputs exist.
+        only_stale: Run only the stale nodes (see :mod:`proj.framework.staleness`).
         runner: The runner's class name.
     """
 
@@ -76,6 +78,7 @@ class RunRequest:
     namespaces: list[str] = field(default_factory=list)
     load_versions: dict[str, str] = field(default_factory=dict)
     only_missing_outputs: bool = False
+    only_stale: bool = False
     runner: str = "SequentialRunner"
 
     def filters(self) -> dict[str, list[str]]:
@@ -183,12 +186,13 @@ class Session:
             conf_source=conf_source,
         )
         if record_runs and session.store is not None:
-            from proj.framework.recording import RunStoreHooks
+            from proj.framework.recording import FingerprintHooks, RunStoreHooks
 
             hook_manager.register(
                 RunStoreHooks(session.store, command=command, project_path=metadata.project_path),
                 name="proj-run-store",
             )
+            hook_manager.register(FingerprintHooks(session.store), name="proj-fingerprints")
         return session
 
     def _run_store_path(self) -> Path | None:
@@ -359,6 +363,7 @@ class Session:
         runner: AbstractRunner | None = None,
         load_versions: Mapping[str, str] | None = None,
         only_missing_outputs: bool = False,
+        only_stale: bool = False,
     ) -> dict[str, Any]:
         """Run a slice of the project's pipelines; may be called any number of times.
 
@@ -374,6 +379,9 @@ class Session:
             runner: How to execute nodes; default :class:`SequentialRunner`.
             load_versions: Dataset name -> version to load.
             only_missing_outputs: Skip nodes whose persisted outputs exist.
+            only_stale: Run only the nodes whose code, parameters or inputs changed
+                since their last successful run, whose outputs are missing or that never
+                ran, plus what depends on them (:func:`~proj.framework.staleness.plan_stale`).
 
         Returns:
             The in-memory outputs nobody consumed (dataset name -> data).
@@ -399,9 +407,31 @@ class Session:
             namespaces=_names(namespaces),
             load_versions=dict(load_versions or {}),
             only_missing_outputs=only_missing_outputs,
+            only_stale=only_stale,
             runner=type(runner).__name__,
         )
         return self.run_request(request, runner)
+
+    def plan_stale(self, request: RunRequest, *, pipeline: Pipeline | None = None) -> StalePlan:
+        """Which nodes of a request's slice are stale, and why (nothing runs).
+
+        Args:
+            request: Pipelines, filters and ``load_versions``.
+            pipeline: The slice, when already selected; default :meth:`select`.
+
+        Returns:
+            The plan; see :class:`~proj.framework.staleness.StalePlan`.
+
+        Raises:
+            See :meth:`run`; also RunStoreError when the run store cannot be read.
+        """
+        from proj.framework.staleness import plan_stale
+
+        if pipeline is None:
+            pipeline = self.select(request)
+        catalog = self.load_context().make_catalog(load_versions=request.load_versions or None)
+        previous = self.store.last_successful_fingerprints() if self.store is not None else {}
+        return plan_stale(pipeline, catalog, previous)
 
     def run_request(
         self,
@@ -428,6 +458,16 @@ class Session:
         """
         if pipeline is None:
             pipeline = self.select(request)
+        if request.only_stale:
+            plan = self.plan_stale(request, pipeline=pipeline)
+            if not plan.to_run:
+                logger.info(
+                    "Nothing to run: all %d node(s) are up to date (--only-stale)", len(pipeline)
+                )
+                return {}
+            if plan.up_to_date:
+                logger.info("Skipping %d up-to-date node(s) (--only-stale)", len(plan.up_to_date))
+            pipeline = pipeline.only_nodes(*plan.to_run)
         context = self.load_context()
         run_id = uuid.uuid4().hex[:12]
         catalog = context.make_catalog(load_versions=request.load_versions or None)
