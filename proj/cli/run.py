@@ -98,6 +98,12 @@ def run(
         "successful run, whose outputs are missing or that never ran, and what depends on "
         "them.",
     ),
+    keep_intermediates: bool = typer.Option(
+        False,
+        "--keep-intermediates",
+        help="Keep in-memory datasets under .proj/runs/<run_id>/ for --resume, --only-stale "
+        "and %load_node --run (`proj runs prune` removes them).",
+    ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Print the nodes that would run (and why), run nothing."
     ),
@@ -141,6 +147,7 @@ def run(
         load_versions=parse_pairs(load_versions, option="--load-versions"),
         only_missing_outputs=only_missing_outputs,
         only_stale=only_stale,
+        keep_intermediates=keep_intermediates,
     )
     options = RunOptions(
         request=request,

@@ -242,6 +242,9 @@ class NodeFingerprint:
         code: Digest of the node's code.
         params: Parameter input name -> digest of its value.
         inputs: Other input name -> token (:data:`UNKNOWN` when not knowable).
+        param_keys: Dotted parameter key (``params:a.b``) -> digest of its value, for
+            the leaves of mapping parameters (to name the key that changed).
+        run_id: The run it was recorded in, when read from the run store.
     """
 
     digest: str
@@ -249,6 +252,7 @@ class NodeFingerprint:
     params: dict[str, str]
     inputs: dict[str, str]
     param_keys: dict[str, str] = field(default_factory=dict)
+    run_id: str | None = field(default=None, compare=False)
 
     def as_json(self) -> str:
         """The parts as compact JSON, for the run store."""
@@ -264,7 +268,7 @@ class NodeFingerprint:
         )
 
     @classmethod
-    def from_json(cls, digest_: str, text: str) -> NodeFingerprint:
+    def from_json(cls, digest_: str, text: str, run_id: str | None = None) -> NodeFingerprint:
         """Rebuild a fingerprint from :meth:`as_json` output and its digest.
 
         Raises:
@@ -277,6 +281,7 @@ class NodeFingerprint:
             dict(data["params"]),
             dict(data["inputs"]),
             dict(data.get("param_keys", {})),
+            run_id,
         )
 
     def changes(self, previous: NodeFingerprint) -> list[str]:

@@ -104,6 +104,8 @@ class FingerprintHooks:
         # Code digests are not kept across runs: a notebook may redefine a constant
         # that the same function object reads.
         fingerprinter = Fingerprinter(catalog)
+        # Kept data fed to the run stands for its producer's output: same token.
+        fingerprinter.produced.update(run_params.get("fed_producers") or {})
         fingerprinter.read_inputs(pipeline.inputs())
         self._runs[run_params["run_id"]] = fingerprinter
 

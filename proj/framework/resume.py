@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import RunnerError, RunStoreError
@@ -12,8 +13,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from proj.framework.store import RunRecord
+    from proj.framework.store import RunRecord, RunStore
     from proj.runner import AbstractRunner
+
+logger = logging.getLogger(__name__)
 
 
 def resume_run(
@@ -84,6 +87,22 @@ def resume_run(
     context = session.load_context()
     persisted = persisted_predicate(context.catalog)
     lost = memory_inputs_lost(full, remaining, persisted)
+    feed: dict[str, Any] = {}
+    fed_producers: dict[str, str] = {}
+    if lost:
+        from proj.framework.intermediates import load_kept
+
+        found = load_kept(session.intermediates, _resume_chain(store, record), lost)
+        feed = {name: data for name, (data, _) in found.items()}
+        for name, (_, source) in found.items():
+            recorded = store.fingerprints_of(source).get(full.producers[name].name)
+            if recorded is not None:
+                fed_producers[name] = recorded.digest
+        lost = {name: nodes for name, nodes in lost.items() if name not in feed}
+        if feed:
+            logger.info(
+                "Feeding kept in-memory data of run %s: %s", record.run_id, ", ".join(sorted(feed))
+            )
     if lost:
         from proj.runner.planning import resume_nodes
 
@@ -96,12 +115,28 @@ def resume_run(
             f"Cannot resume run {record.run_id}: these inputs were held only in memory "
             f"and are gone: {needs}.",
             hint=f'Re-run from their producers instead: proj run --from-nodes "{",".join(starts)}"'
-            ", or persist those datasets in conf/base/catalog.yml.",
+            ", or persist those datasets in conf/base/catalog.yml, or run with "
+            "--keep-intermediates so that a later resume can use kept copies.",
         )
     outputs = session.run_request(
         request,
         runner or SequentialRunner(),
         pipeline=full.only_nodes(*remaining),
         resumed_from=record.run_id,
+        feed=feed,
+        fed_producers=fed_producers,
     )
     return record, outputs
+
+
+def _resume_chain(store: RunStore, record: RunRecord) -> list[str]:
+    """The run and the runs it resumed, newest first: where kept data may be."""
+    chain = [record.run_id]
+    current: RunRecord | None = record
+    while current is not None and current.resumed_from and current.resumed_from not in chain:
+        chain.append(current.resumed_from)
+        try:
+            current = store.get_run(current.resumed_from)
+        except RunStoreError:
+            current = None
+    return chain

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
+    from proj.framework.intermediates import Intermediates
     from proj.framework.staleness import StalePlan
     from proj.framework.store import RunStore
     from proj.pipeline import Pipeline
@@ -65,6 +66,8 @@ class RunRequest:
         load_versions: Dataset name -> version to load.
         only_missing_outputs: Skip nodes whose outputs exist.
         only_stale: Run only the stale nodes (see :mod:`proj.framework.staleness`).
+        keep_intermediates: Keep the run's in-memory datasets under
+            ``.proj/runs/<run_id>/`` (see :mod:`proj.framework.intermediates`).
         runner: The runner's class name.
     """
 
@@ -79,6 +82,7 @@ class RunRequest:
     load_versions: dict[str, str] = field(default_factory=dict)
     only_missing_outputs: bool = False
     only_stale: bool = False
+    keep_intermediates: bool = False
     runner: str = "SequentialRunner"
 
     def filters(self) -> dict[str, list[str]]:
@@ -193,6 +197,12 @@ class Session:
                 name="proj-run-store",
             )
             hook_manager.register(FingerprintHooks(session.store), name="proj-fingerprints")
+            from proj.framework.intermediates import KeepIntermediatesHooks
+
+            hook_manager.register(
+                KeepIntermediatesHooks(session.intermediates, always=settings.keep_intermediates),
+                name="proj-keep-intermediates",
+            )
         return session
 
     def _run_store_path(self) -> Path | None:
@@ -212,6 +222,20 @@ class Session:
 
             self._store = RunStore(path)
         return self._store
+
+    @property
+    def intermediates(self) -> Intermediates:
+        """The kept intermediates of the project: ``runs/`` beside the run store (or
+        ``.proj/runs`` when the store is disabled)."""
+        from proj.framework.intermediates import Intermediates
+
+        store_path = self._run_store_path()
+        root = (
+            store_path.parent / "runs"
+            if store_path is not None
+            else self.metadata.project_path / ".proj" / "runs"
+        )
+        return Intermediates(root, self.settings.keep_intermediates_max_bytes)
 
     # ------------------------------------------------------------------ loading
 
@@ -364,6 +388,7 @@ class Session:
         load_versions: Mapping[str, str] | None = None,
         only_missing_outputs: bool = False,
         only_stale: bool = False,
+        keep_intermediates: bool = False,
     ) -> dict[str, Any]:
         """Run a slice of the project's pipelines; may be called any number of times.
 
@@ -382,6 +407,9 @@ class Session:
             only_stale: Run only the nodes whose code, parameters or inputs changed
                 since their last successful run, whose outputs are missing or that never
                 ran, plus what depends on them (:func:`~proj.framework.staleness.plan_stale`).
+            keep_intermediates: Keep the run's in-memory datasets under
+                ``.proj/runs/<run_id>/`` for ``--resume``, ``--only-stale`` and
+                ``%load_node --run``.
 
         Returns:
             The in-memory outputs nobody consumed (dataset name -> data).
@@ -408,6 +436,7 @@ class Session:
             load_versions=dict(load_versions or {}),
             only_missing_outputs=only_missing_outputs,
             only_stale=only_stale,
+            keep_intermediates=keep_intermediates,
             runner=type(runner).__name__,
         )
         return self.run_request(request, runner)
@@ -431,7 +460,15 @@ class Session:
             pipeline = self.select(request)
         catalog = self.load_context().make_catalog(load_versions=request.load_versions or None)
         previous = self.store.last_successful_fingerprints() if self.store is not None else {}
-        return plan_stale(pipeline, catalog, previous)
+        intermediates = self.intermediates
+        kept_by_run: dict[str, set[str]] = {}
+
+        def kept(dataset: str, run_id: str) -> bool:
+            if run_id not in kept_by_run:
+                kept_by_run[run_id] = set(intermediates.kept(run_id))
+            return dataset in kept_by_run[run_id]
+
+        return plan_stale(pipeline, catalog, previous, kept)
 
     def run_request(
         self,
@@ -440,6 +477,8 @@ class Session:
         *,
         pipeline: Pipeline | None = None,
         resumed_from: str | None = None,
+        feed: Mapping[str, Any] | None = None,
+        fed_producers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run what a :class:`RunRequest` describes with ``runner``.
 
@@ -449,6 +488,11 @@ class Session:
             pipeline: The nodes to run, when already selected (a resume runs a part of
                 the request's slice); default: :meth:`select` of the request.
             resumed_from: The id of the run this one resumes, for the run store.
+            feed: Data for in-memory datasets the run needs but does not produce
+                (dataset name -> data), e.g. kept intermediates of an earlier run.
+            fed_producers: For fed data that a node of the pipeline made in an earlier
+                run: dataset name -> that node's fingerprint then, so the readers'
+                fingerprints are the same as if the producer had run again.
 
         Returns:
             The in-memory outputs nobody consumed.
@@ -458,8 +502,24 @@ class Session:
         """
         if pipeline is None:
             pipeline = self.select(request)
+        feed = dict(feed or {})
+        fed_producers = dict(fed_producers or {})
         if request.only_stale:
             plan = self.plan_stale(request, pipeline=pipeline)
+            if plan.reuse:
+                from proj.framework.intermediates import load_kept
+
+                for dataset, source in plan.reuse.items():
+                    for name, (data, _) in load_kept(
+                        self.intermediates, [source], [dataset]
+                    ).items():
+                        feed[name] = data
+                        producer = pipeline.producers[name].name
+                        fed_producers[name] = plan.fingerprints[producer].digest
+                logger.info(
+                    "Reusing kept in-memory data of up-to-date nodes: %s",
+                    ", ".join(f"{name} (run {run})" for name, run in sorted(plan.reuse.items())),
+                )
             if not plan.to_run:
                 logger.info(
                     "Nothing to run: all %d node(s) are up to date (--only-stale)", len(pipeline)
@@ -471,6 +531,8 @@ class Session:
         context = self.load_context()
         run_id = uuid.uuid4().hex[:12]
         catalog = context.make_catalog(load_versions=request.load_versions or None)
+        if feed:
+            catalog.add_feed_dict(feed)
         run_params = {
             "run_id": run_id,
             "session_id": self.session_id,
@@ -478,6 +540,7 @@ class Session:
             "env": context.env,
             "runtime_params": self.runtime_params,
             "resumed_from": resumed_from,
+            "fed_producers": fed_producers,
             **request.as_dict(),
         }
         hook = self.hook_manager.hook

@@ -29,6 +29,10 @@ class Settings:
             ``config_patterns``, ``merge_strategy``).
         disable_hooks_for_plugins: ``DISABLE_HOOKS_FOR_PLUGINS``: distribution names whose
             entry-point hooks are not loaded.
+        keep_intermediates: ``KEEP_INTERMEDIATES``: keep every run's in-memory datasets
+            under ``.proj/runs/<run_id>/`` (as ``proj run --keep-intermediates`` does).
+        keep_intermediates_max_bytes: ``KEEP_INTERMEDIATES_MAX_BYTES``: at most this many
+            bytes kept per run (default 1 GB).
     """
 
     hooks: tuple[Any, ...] = ()
@@ -36,6 +40,8 @@ class Settings:
     run_store_path: str | None = ".proj/runs.db"
     config_loader_args: Mapping[str, Any] = field(default_factory=dict)
     disable_hooks_for_plugins: tuple[str, ...] = ()
+    keep_intermediates: bool = False
+    keep_intermediates_max_bytes: int = 1_000_000_000
 
     def conf_path(self, project_path: Path) -> Path:
         """The absolute configuration folder of a project."""
@@ -48,6 +54,8 @@ _NAMES = {
     "RUN_STORE_PATH": "run_store_path",
     "CONFIG_LOADER_ARGS": "config_loader_args",
     "DISABLE_HOOKS_FOR_PLUGINS": "disable_hooks_for_plugins",
+    "KEEP_INTERMEDIATES": "keep_intermediates",
+    "KEEP_INTERMEDIATES_MAX_BYTES": "keep_intermediates_max_bytes",
 }
 
 
@@ -87,6 +95,14 @@ def load_settings(metadata: ProjectMetadata) -> Settings:
             value = tuple(value)
         elif upper == "CONFIG_LOADER_ARGS" and not isinstance(value, Mapping):
             raise ProjectError(f"{upper} in {where} must be a dict, got {type(value).__name__}.")
+        elif upper == "KEEP_INTERMEDIATES" and not isinstance(value, bool):
+            raise ProjectError(f"{upper} in {where} must be True or False, got {value!r}.")
+        elif upper == "KEEP_INTERMEDIATES_MAX_BYTES" and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise ProjectError(
+                f"{upper} in {where} must be a number of bytes (an int >= 0), got {value!r}."
+            )
         elif upper in ("CONF_SOURCE", "RUN_STORE_PATH") and not isinstance(value, (str, Path)):
             if not (upper == "RUN_STORE_PATH" and value is None):
                 raise ProjectError(

@@ -431,8 +431,8 @@ class RunStore:
         from proj.framework.fingerprint import NodeFingerprint
 
         rows = self._rows(
-            "SELECT node_name, digest, parts FROM ("
-            " SELECT f.node_name, f.digest, f.parts, ROW_NUMBER() OVER ("
+            "SELECT node_name, digest, parts, run_id FROM ("
+            " SELECT f.node_name, f.digest, f.parts, f.run_id, ROW_NUMBER() OVER ("
             "  PARTITION BY f.node_name ORDER BY r.started_at DESC, n.started_at DESC) AS rank"
             " FROM node_fingerprints f"
             " JOIN run_nodes n ON n.run_id = f.run_id AND n.node_name = f.node_name"
@@ -441,9 +441,9 @@ class RunStore:
             (),
         )
         latest: dict[str, NodeFingerprint] = {}
-        for name, digest, parts in rows:
+        for name, digest, parts, run_id in rows:
             try:
-                latest[name] = NodeFingerprint.from_json(digest, parts)
+                latest[name] = NodeFingerprint.from_json(digest, parts, run_id)
             except (ValueError, KeyError, TypeError):
                 latest.pop(name, None)  # an unreadable record counts as none
         return latest
@@ -455,7 +455,9 @@ class RunStore:
         rows = self._rows(
             "SELECT node_name, digest, parts FROM node_fingerprints WHERE run_id=?", (run_id,)
         )
-        return {name: NodeFingerprint.from_json(digest, parts) for name, digest, parts in rows}
+        return {
+            name: NodeFingerprint.from_json(digest, parts, run_id) for name, digest, parts in rows
+        }
 
     def _with_nodes(self, run: RunRecord) -> RunRecord:
         rows = self._rows(
