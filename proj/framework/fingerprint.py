@@ -381,6 +381,15 @@ class Fingerprinter:
             self.produced[output] = result.digest
         return result
 
+    def token(self, name: str) -> str:
+        """The token of one dataset now: a parameter's value digest, a persisted
+        dataset's fingerprint, or its producer's fingerprint (see the module docstring).
+
+        Raises:
+            DatasetError: The dataset cannot be asked.
+        """
+        return self._param(name)[0] if is_parameter(name) else self._input(name)
+
     def _param(self, name: str) -> tuple[str, dict[str, str]]:
         known = self._params.get(name)
         if known is None:

@@ -237,6 +237,17 @@ class Session:
         )
         return Intermediates(root, self.settings.keep_intermediates_max_bytes)
 
+    def load_run_input(self, run_id: str, dataset: str, node: str) -> Any:
+        """Load an input of ``node`` as recorded run ``run_id`` saw it (what ``%load_node
+        NODE --run RUN_ID`` writes); see :func:`proj.framework.run_inputs.load_run_input`.
+
+        Raises:
+            RunStoreError: The data the run used is gone; the message says why.
+        """
+        from proj.framework.run_inputs import load_run_input
+
+        return load_run_input(self, run_id, dataset, node)
+
     # ------------------------------------------------------------------ loading
 
     def load_context(self) -> Context:

@@ -18,8 +18,12 @@ IN_MEMORY = ["iris_clean", "X_train", "X_test", "y_train", "y_test"]
 
 @pytest.fixture
 def memory_project(starter: Path) -> Path:
-    """The starter with its split held only in memory and a predict() that fails while
-    FAIL_PREDICT is set."""
+    return hold_split_in_memory(starter)
+
+
+def hold_split_in_memory(starter: Path) -> Path:
+    """Change the starter: its split held only in memory, and a predict() that fails
+    while FAIL_PREDICT is set."""
     catalog = starter / "conf" / "base" / "catalog.yml"
     text = catalog.read_text()
     for name in IN_MEMORY:
