@@ -171,3 +171,19 @@ def test_a_failed_run_never_becomes_the_reference(stale_project: Path) -> None:
     # Back to the code of the last success: up to date again.
     nodes_py.write_text(source)
     assert dry_run(stale_project) == {}
+
+
+def test_only_stale_with_a_slice_and_the_thread_runner(stale_project: Path) -> None:
+    params = stale_project / "conf" / "base" / "parameters.yml"
+    text = params.read_text().replace("test_fraction: 0.2", "test_fraction: 0.3")
+    params.write_text(text.replace("learning_rate: 0.5", "learning_rate: 0.3"))
+    result = run_proj(
+        "run", "--only-stale", "--tags", "training", "--runner", "thread", cwd=stale_project
+    )
+    assert result.returncode == 0, result.output
+    # split_data is stale too but not tagged: only the tagged stale node runs.
+    assert ran(stale_project) == ["train_model"]
+    reasons = dry_run(stale_project)
+    assert list(reasons) == downstream(stale_project, {"split_data"})
+    assert reasons["split_data"] == "parameter split_options.test_fraction changed"
+    assert reasons["train_model"] == "upstream node split_data runs"
