@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "new": ("proj.cli.new", "Create a project from a template (the iris starter by default)."),
     "run": ("proj.cli.run", "Run the project's pipelines, or a slice of them."),
-    "runs": ("proj.cli.runs", "List recorded runs and show how one went."),
+    "runs": (
+        "proj.cli.runs",
+        "List recorded runs, show or compare them, prune the data they kept.",
+    ),
     "info": ("proj.cli.info", "Show versions, the current project and installed plugins."),
     "pipeline": ("proj.cli.pipeline", "List the project's pipelines and describe one."),
     "catalog": ("proj.cli.catalog", "List the datasets the pipelines use."),

@@ -128,6 +128,22 @@ def run(
     only_missing_outputs: bool = typer.Option(
         False, "--only-missing-outputs", help="Skip nodes whose persisted outputs exist."
     ),
+    only_stale: bool = typer.Option(
+        False,
+        "--only-stale",
+        help="Run only nodes whose code, parameters or inputs changed since their last "
+        "successful run, whose outputs are missing or that never ran, and what depends on "
+        "them.",
+    ),
+    keep_intermediates: bool = typer.Option(
+        False,
+        "--keep-intermediates",
+        help="Keep in-memory datasets under .proj/runs/<run_id>/ for --resume, --only-stale "
+        "and %load_node --run (`proj runs prune` removes them).",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print the nodes that would run (and why), run nothing."
+    ),
     conf_source: Path | None = typer.Option(
         None, "--conf-source", help="Use this configuration folder instead of conf/."
     ),
@@ -178,6 +194,8 @@ def run(
         namespaces=split_names(namespaces),
         load_versions=parse_pairs(load_versions, option="--load-versions"),
         only_missing_outputs=only_missing_outputs,
+        only_stale=only_stale,
+        keep_intermediates=keep_intermediates,
     )
     options = RunOptions(
         request=request,
@@ -188,6 +206,7 @@ def run(
         is_async=is_async,
         conf_source=conf_source,
         resume=resume,
+        dry_run=dry_run,
         run_id=run_id,
         quiet=quiet,
         verbose=is_verbose(),

@@ -35,6 +35,7 @@ class RunOptions:
     is_async: bool = False
     conf_source: Path | None = None
     resume: bool = False
+    dry_run: bool = False
     run_id: str | None = None
     quiet: bool = False
     verbose: bool = False
@@ -70,6 +71,11 @@ def _check_usage(options: RunOptions) -> None:
             f"Got an extra argument '{options.run_id}'. To resume a run, write "
             f"`proj run --resume {options.run_id}`.",
             param_hint="RUN_ID",
+        )
+    if options.dry_run and options.resume:
+        raise typer.BadParameter(
+            "--dry-run shows what a new run would do; it cannot be combined with --resume.",
+            param_hint="--dry-run",
         )
     if options.resume:
         given = [*options.slicing(), *(["--params"] if options.params else [])]
@@ -228,6 +234,9 @@ def execute(options: RunOptions) -> int:
                 conf_source=options.conf_source,
                 command=options.command,
             )
+            if options.dry_run:
+                _print_plan(session, options.request)
+                return 0
             with _ProgressDisplay(options) as attach:
                 attach(session)
                 outputs = session.run_request(
@@ -258,6 +267,26 @@ def execute(options: RunOptions) -> int:
         out.print(summary)
     sys.stdout.flush()
     return 0
+
+
+def _print_plan(session: Session, request: RunRequest) -> None:
+    """Print, on stdout, the nodes a run would execute (with reasons for --only-stale)."""
+    from proj.cli.output import console
+
+    out = console()
+    pipeline = session.select(request)
+    if request.only_stale:
+        plan = session.plan_stale(request, pipeline=pipeline)
+        names, reasons = plan.to_run, plan.reasons
+    else:
+        names, reasons = [node.name for node in pipeline.nodes], {}
+    if not names:
+        out.print(f"Nothing would run: all {len(pipeline)} node(s) are up to date.")
+        return
+    out.print(f"Would run {len(names)} of {len(pipeline)} node(s):", highlight=False)
+    for name in names:
+        why = "; ".join(reasons.get(name, ()))
+        out.print(f"  {_escape(name)}" + (f"  [dim]({_escape(why)})[/]" if why else ""))
 
 
 def _print_traceback(error: BaseException) -> None:

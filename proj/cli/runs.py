@@ -1,4 +1,4 @@
-"""``proj runs list`` and ``proj runs show``: the runs recorded in the project's run store."""
+"""``proj runs list|show|diff|prune``: the runs recorded in the project's run store."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from proj.framework.introspect import RunSummary
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="List recorded runs and show how one went."
+    add_completion=False,
+    no_args_is_help=True,
+    help="List recorded runs, show or compare them, prune the data they kept.",
 )
 
 #: Rich styles of run and node statuses.
@@ -168,3 +170,75 @@ def show_run(
         _echo_json(summary.as_dict())
         return
     _render_run(summary)
+
+
+@app.command(name="diff")
+def diff(
+    run_a: str = typer.Argument(
+        ...,
+        metavar="RUN_A",
+        help="The earlier run (a unique prefix will do).",
+        autocompletion=complete_from_cache("runs"),
+    ),
+    run_b: str = typer.Argument(
+        ...,
+        metavar="RUN_B",
+        help="The later run.",
+        autocompletion=complete_from_cache("runs"),
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
+) -> None:
+    """Show the nodes whose status, duration or fingerprint differ between two runs."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from proj.cli.output import console
+    from proj.framework.run_history import diff_runs
+
+    result = diff_runs(run_a, run_b)
+    if as_json:
+        _echo_json(result.as_dict())
+        return
+    out = console()
+    out.print(
+        f"[bold]A:[/] {result.run_a.run_id} ({_status(result.run_a.status)})   "
+        f"[bold]B:[/] {result.run_b.run_id} ({_status(result.run_b.status)})"
+    )
+    if not result.nodes:
+        out.print("No node differs in status, duration or fingerprint.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Node", "Status A -> B", "Duration A -> B", "What changed"):
+        table.add_column(column)
+    for node in result.nodes:
+        status = " -> ".join(_status(s) if s else "-" for s in node.status)
+        duration = " -> ".join(_seconds(d) for d in node.duration)
+        changed = "; ".join(node.changes)
+        if not changed and "fingerprint" in node.differs:
+            changed = "fingerprint recorded in one run only"
+        table.add_row(escape(node.name), status, duration, escape(changed or "-"))
+    out.print(table)
+
+
+@app.command(name="prune")
+def prune(
+    keep: int | None = typer.Option(
+        None, "--keep", min=0, help="Keep the kept data of this many most recent runs."
+    ),
+    older_than: float | None = typer.Option(
+        None, "--older-than", min=0, help="Remove the kept data of runs older than DAYS."
+    ),
+) -> None:
+    """Remove the in-memory data that runs kept (--keep-intermediates) under .proj/runs/.
+
+    With no option, all kept data goes. The run records stay in the run store.
+    """
+    from proj.cli.output import console
+    from proj.framework.run_history import prune_kept_data
+
+    removed = prune_kept_data(keep=keep, older_than_days=older_than)
+    out = console()
+    if not removed:
+        out.print("No kept data to remove.")
+        return
+    out.print(f"Removed the kept data of {len(removed)} run(s): {', '.join(removed)}.")

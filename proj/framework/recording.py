@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
+from proj.framework.fingerprint import Fingerprinter
 from proj.framework.session import RunRequest
 from proj.hooks import hook_impl
 from proj.tracebacks import first_line, raised_at, traceback_text
 
 if TYPE_CHECKING:
     from proj.framework.store import RunStore
+    from proj.io import DataCatalog
     from proj.pipeline import Node, Pipeline
 
 
@@ -108,3 +110,51 @@ class RunStoreHooks:
             self.store.node_finished(
                 run_id, node.name, "failed", describe_error(error), _cause_traceback(error)
             )
+
+
+class FingerprintHooks:
+    """Hook implementations recording the fingerprint of every node of a run.
+
+    The run's free persisted inputs (data that something outside the run could change)
+    are fingerprinted before the first node starts; everything else when the run ends,
+    successfully or not, in one pass and one transaction, so the nodes themselves pay
+    nothing. Datasets produced inside the run are written once, by their producer, before
+    any reader loads them, so their state at the end is the state their readers saw. A
+    run killed outright records no fingerprint: its nodes count as never run for
+    ``--only-stale``, so proj errs towards running again.
+
+    Args:
+        store: Where to write.
+    """
+
+    def __init__(self, store: RunStore) -> None:
+        self.store = store
+        self._runs: dict[str, Fingerprinter] = {}
+
+    @hook_impl
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: DataCatalog
+    ) -> None:
+        # Code digests are not kept across runs: a notebook may redefine a constant
+        # that the same function object reads.
+        fingerprinter = Fingerprinter(catalog)
+        # Kept data fed to the run stands for its producer's output: same token.
+        fingerprinter.produced.update(run_params.get("fed_producers") or {})
+        fingerprinter.read_inputs(pipeline.inputs())
+        self._runs[run_params["run_id"]] = fingerprinter
+
+    def _record(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
+        fingerprinter = self._runs.pop(run_params["run_id"], None)
+        if fingerprinter is not None:
+            self.store.record_fingerprints(
+                run_params["run_id"],
+                {node.name: fingerprinter.node(node) for node in pipeline.nodes},
+            )
+
+    @hook_impl
+    def after_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
+        self._record(run_params, pipeline)
+
+    @hook_impl
+    def on_pipeline_error(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
+        self._record(run_params, pipeline)

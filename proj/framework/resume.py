@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +14,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from proj.framework.store import RunRecord
+    from proj.framework.store import RunRecord, RunStore
     from proj.runner import AbstractRunner
+
+logger = logging.getLogger(__name__)
 
 
 def resume_run(
@@ -86,6 +89,22 @@ def resume_run(
     context = session.load_context()
     persisted = persisted_predicate(context.catalog)
     lost = memory_inputs_lost(full, remaining, persisted)
+    feed: dict[str, Any] = {}
+    fed_producers: dict[str, str] = {}
+    if lost:
+        from proj.framework.intermediates import load_kept
+
+        found = load_kept(session.intermediates, _resume_chain(store, record), lost)
+        feed = {name: data for name, (data, _) in found.items()}
+        for name, (_, source) in found.items():
+            recorded = store.fingerprints_of(source).get(full.producers[name].name)
+            if recorded is not None:
+                fed_producers[name] = recorded.digest
+        lost = {name: nodes for name, nodes in lost.items() if name not in feed}
+        if feed:
+            logger.info(
+                "Feeding kept in-memory data of run %s: %s", record.run_id, ", ".join(sorted(feed))
+            )
     if lost:
         from proj.runner.planning import resume_nodes
 
@@ -98,7 +117,8 @@ def resume_run(
             f"Cannot resume run {record.run_id}: these inputs were held only in memory "
             f"and are gone: {needs}.",
             hint=f'Re-run from their producers instead: proj run --from-nodes "{",".join(starts)}"'
-            ", or persist those datasets in conf/base/catalog.yml.",
+            ", or persist those datasets in conf/base/catalog.yml, or run with "
+            "--keep-intermediates so that a later resume can use kept copies.",
         )
     # Every node not known to be saved runs again, even if an old file of its output
     # exists: --only-missing-outputs would skip exactly the node an interrupt cut short.
@@ -107,6 +127,8 @@ def resume_run(
         runner or SequentialRunner(),
         pipeline=full.only_nodes(*remaining),
         resumed_from=record.run_id,
+        feed=feed,
+        fed_producers=fed_producers,
     )
     return record, outputs
 
@@ -130,3 +152,16 @@ def _refuse_redacted_params(run_id: str, params: dict[str, Any], prefix: str = "
                 hint="Run the remaining nodes again with `proj run --from-nodes ... "
                 "--params ...`, or put the secret in conf/local/credentials.yml.",
             )
+
+
+def _resume_chain(store: RunStore, record: RunRecord) -> list[str]:
+    """The run and the runs it resumed, newest first: where kept data may be."""
+    chain = [record.run_id]
+    current: RunRecord | None = record
+    while current is not None and current.resumed_from and current.resumed_from not in chain:
+        chain.append(current.resumed_from)
+        try:
+            current = store.get_run(current.resumed_from)
+        except RunStoreError:
+            current = None
+    return chain

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
     import pluggy
 
+    from proj.framework.intermediates import Intermediates
     from proj.framework.recording import RunStoreHooks
+    from proj.framework.staleness import StalePlan
     from proj.framework.store import RunStore
     from proj.pipeline import Pipeline
     from proj.runner import AbstractRunner
@@ -69,6 +71,9 @@ class RunRequest:
             The filters of :meth:`proj.pipeline.Pipeline.filter` (lists of names).
         load_versions: Dataset name -> version to load.
         only_missing_outputs: Skip nodes whose outputs exist.
+        only_stale: Run only the stale nodes (see :mod:`proj.framework.staleness`).
+        keep_intermediates: Keep the run's in-memory datasets under
+            ``.proj/runs/<run_id>/`` (see :mod:`proj.framework.intermediates`).
         runner: The runner's class name.
     """
 
@@ -82,6 +87,8 @@ class RunRequest:
     namespaces: list[str] = field(default_factory=list)
     load_versions: dict[str, str] = field(default_factory=dict)
     only_missing_outputs: bool = False
+    only_stale: bool = False
+    keep_intermediates: bool = False
     runner: str = "SequentialRunner"
 
     def filters(self) -> dict[str, list[str]]:
@@ -197,12 +204,19 @@ class Session:
 
         configure_project_logging(metadata.package_name, session.conf_source)
         if record_runs and session.store is not None:
-            from proj.framework.recording import RunStoreHooks
+            from proj.framework.recording import FingerprintHooks, RunStoreHooks
 
             session._recorder = RunStoreHooks(
                 session.store, command=command, project_path=metadata.project_path
             )
             hook_manager.register(session._recorder, name="proj-run-store")
+            hook_manager.register(FingerprintHooks(session.store), name="proj-fingerprints")
+            from proj.framework.intermediates import KeepIntermediatesHooks
+
+            hook_manager.register(
+                KeepIntermediatesHooks(session.intermediates, always=settings.keep_intermediates),
+                name="proj-keep-intermediates",
+            )
         return session
 
     def _run_store_path(self) -> Path | None:
@@ -237,6 +251,31 @@ class Session:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def intermediates(self) -> Intermediates:
+        """The kept intermediates of the project: ``runs/`` beside the run store (or
+        ``.proj/runs`` when the store is disabled)."""
+        from proj.framework.intermediates import Intermediates
+
+        store_path = self._run_store_path()
+        root = (
+            store_path.parent / "runs"
+            if store_path is not None
+            else self.metadata.project_path / ".proj" / "runs"
+        )
+        return Intermediates(root, self.settings.keep_intermediates_max_bytes)
+
+    def load_run_input(self, run_id: str, dataset: str, node: str) -> Any:
+        """Load an input of ``node`` as recorded run ``run_id`` saw it (what ``%load_node
+        NODE --run RUN_ID`` writes); see :func:`proj.framework.run_inputs.load_run_input`.
+
+        Raises:
+            RunStoreError: The data the run used is gone; the message says why.
+        """
+        from proj.framework.run_inputs import load_run_input
+
+        return load_run_input(self, run_id, dataset, node)
 
     # ------------------------------------------------------------------ loading
 
@@ -422,6 +461,8 @@ class Session:
         runner: AbstractRunner | None = None,
         load_versions: Mapping[str, str] | None = None,
         only_missing_outputs: bool = False,
+        only_stale: bool = False,
+        keep_intermediates: bool = False,
     ) -> dict[str, Any]:
         """Run a slice of the project's pipelines; may be called any number of times.
 
@@ -439,6 +480,12 @@ class Session:
             runner: How to execute nodes; default :class:`SequentialRunner`.
             load_versions: Dataset name -> version to load.
             only_missing_outputs: Skip nodes whose persisted outputs exist.
+            only_stale: Run only the nodes whose code, parameters or inputs changed
+                since their last successful run, whose outputs are missing or that never
+                ran, plus what depends on them (:func:`~proj.framework.staleness.plan_stale`).
+            keep_intermediates: Keep the run's in-memory datasets under
+                ``.proj/runs/<run_id>/`` for ``--resume``, ``--only-stale`` and
+                ``%load_node --run``.
 
         Returns:
             The in-memory outputs nobody consumed (dataset name -> data).
@@ -476,9 +523,72 @@ class Session:
             **{name: _names(given[name]) for name in RUN_FILTERS},
             load_versions=dict(load_versions or {}),
             only_missing_outputs=only_missing_outputs,
+            only_stale=only_stale,
+            keep_intermediates=keep_intermediates,
             runner=type(runner).__name__,
         )
         return self.run_request(request, runner)
+
+    def plan_stale(self, request: RunRequest, *, pipeline: Pipeline | None = None) -> StalePlan:
+        """Which nodes of a request's slice are stale, and why (nothing runs).
+
+        Args:
+            request: Pipelines, filters and ``load_versions``.
+            pipeline: The slice, when already selected; default :meth:`select`.
+
+        Returns:
+            The plan; see :class:`~proj.framework.staleness.StalePlan`.
+
+        Raises:
+            See :meth:`run`; also RunStoreError when the run store cannot be read.
+        """
+        from proj.framework.staleness import plan_stale
+
+        if pipeline is None:
+            pipeline = self.select(request)
+        catalog = self.load_context().make_catalog(load_versions=request.load_versions or None)
+        previous = self.store.last_successful_fingerprints() if self.store is not None else {}
+        intermediates = self.intermediates
+        kept_by_run: dict[str, set[str]] = {}
+
+        def kept(dataset: str, run_id: str) -> bool:
+            if run_id not in kept_by_run:
+                kept_by_run[run_id] = set(intermediates.kept(run_id))
+            return dataset in kept_by_run[run_id]
+
+        return plan_stale(pipeline, catalog, previous, kept)
+
+    def _stale_part(
+        self,
+        request: RunRequest,
+        pipeline: Pipeline,
+        feed: dict[str, Any],
+        fed_producers: dict[str, str],
+    ) -> Pipeline | None:
+        """The nodes of ``pipeline`` that ``--only-stale`` runs (None: nothing to run);
+        kept data that stands for up-to-date producers is added to ``feed`` and
+        ``fed_producers``."""
+        plan = self.plan_stale(request, pipeline=pipeline)
+        if plan.reuse:
+            from proj.framework.intermediates import load_kept
+
+            for dataset, source in plan.reuse.items():
+                for name, (data, _) in load_kept(self.intermediates, [source], [dataset]).items():
+                    feed[name] = data
+                    producer = pipeline.producers[name].name
+                    fed_producers[name] = plan.fingerprints[producer].digest
+            logger.info(
+                "Reusing kept in-memory data of up-to-date nodes: %s",
+                ", ".join(f"{name} (run {run})" for name, run in sorted(plan.reuse.items())),
+            )
+        if not plan.to_run:
+            logger.info(
+                "Nothing to run: all %d node(s) are up to date (--only-stale)", len(pipeline)
+            )
+            return None
+        if plan.up_to_date:
+            logger.info("Skipping %d up-to-date node(s) (--only-stale)", len(plan.up_to_date))
+        return pipeline.only_nodes(*plan.to_run)
 
     def run_request(
         self,
@@ -487,6 +597,8 @@ class Session:
         *,
         pipeline: Pipeline | None = None,
         resumed_from: str | None = None,
+        feed: Mapping[str, Any] | None = None,
+        fed_producers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run what a :class:`RunRequest` describes with ``runner``.
 
@@ -496,6 +608,11 @@ class Session:
             pipeline: The nodes to run, when already selected (a resume runs a part of
                 the request's slice); default: :meth:`select` of the request.
             resumed_from: The id of the run this one resumes, for the run store.
+            feed: Data for in-memory datasets the run needs but does not produce
+                (dataset name -> data), e.g. kept intermediates of an earlier run.
+            fed_producers: For fed data that a node of the pipeline made in an earlier
+                run: dataset name -> that node's fingerprint then, so the readers'
+                fingerprints are the same as if the producer had run again.
 
         Returns:
             The in-memory outputs nobody consumed.
@@ -506,6 +623,13 @@ class Session:
         if pipeline is None:
             pipeline = self.select(request)
         self.write_completion_cache()  # a run writes .proj/ anyway; keep completion fresh
+        feed = dict(feed or {})
+        fed_producers = dict(fed_producers or {})
+        if request.only_stale:
+            stale = self._stale_part(request, pipeline, feed, fed_producers)
+            if stale is None:
+                return {}
+            pipeline = stale
         run_id = uuid.uuid4().hex[:12]
         run_params: dict[str, Any] = {
             "run_id": run_id,
@@ -514,6 +638,7 @@ class Session:
             "env": self.env,
             "runtime_params": self.runtime_params,
             "resumed_from": resumed_from,
+            "fed_producers": fed_producers,
             **request.as_dict(),
         }
         recorder = self._recorder
@@ -522,7 +647,7 @@ class Session:
         if recorder is not None:
             recorder.start(run_params, pipeline)
         try:
-            result = self._run_recorded(request, runner, pipeline, run_params)
+            result = self._run_recorded(request, runner, pipeline, run_params, feed)
         except BaseException as exc:
             if isinstance(exc, NodeFailedError):
                 exc.run_id = run_id if recorder is not None else None
@@ -541,9 +666,10 @@ class Session:
         runner: AbstractRunner,
         pipeline: Pipeline,
         run_params: dict[str, Any],
+        feed: dict[str, Any],
     ) -> dict[str, Any]:
-        """Context, catalog, hooks and the runner: everything of a run between its
-        start and its end in the run store."""
+        """Context, catalog (with ``feed`` added as in-memory data), hooks and the
+        runner: everything of a run between its start and its end in the run store."""
         from proj.hooks import call_hook
 
         context = self.load_context()
@@ -552,6 +678,8 @@ class Session:
             if self._recorder is not None:
                 self._recorder.store.set_env(run_params["run_id"], context.env)
         catalog = context.make_catalog(load_versions=request.load_versions or None)
+        if feed:
+            catalog.add_feed_dict(feed)
         manager = self.hook_manager
         call_hook(
             manager,

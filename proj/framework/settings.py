@@ -44,6 +44,10 @@ class Settings:
             subclass.
         session_class: ``SESSION_CLASS``: :class:`proj.framework.Session` or a subclass;
             :meth:`Session.create` builds this class.
+        keep_intermediates: ``KEEP_INTERMEDIATES``: keep every run's in-memory datasets
+            under ``.proj/runs/<run_id>/`` (as ``proj run --keep-intermediates`` does).
+        keep_intermediates_max_bytes: ``KEEP_INTERMEDIATES_MAX_BYTES``: at most this many
+            bytes kept per run (default 1 GB).
     """
 
     hooks: tuple[Any, ...] = ()
@@ -55,6 +59,8 @@ class Settings:
     context_class: type | None = None
     data_catalog_class: type | None = None
     session_class: type | None = None
+    keep_intermediates: bool = False
+    keep_intermediates_max_bytes: int = 1_000_000_000
 
     def conf_path(self, project_path: Path) -> Path:
         """The absolute configuration folder of a project."""
@@ -71,6 +77,8 @@ _NAMES = {
     "CONTEXT_CLASS": "context_class",
     "DATA_CATALOG_CLASS": "data_catalog_class",
     "SESSION_CLASS": "session_class",
+    "KEEP_INTERMEDIATES": "keep_intermediates",
+    "KEEP_INTERMEDIATES_MAX_BYTES": "keep_intermediates_max_bytes",
 }
 
 #: Class setting -> (module, class) of the proj class it must be or subclass.
@@ -129,6 +137,35 @@ def _check_loader_args(args: Mapping[str, Any], loader_class: type | None, where
             )
 
 
+def _checked(upper: str, value: Any, where: Path) -> Any:
+    """A setting's value once its type is checked (tuples for sequences); else ProjectError."""
+    if upper in _BASES:
+        value = _check_class(upper, value, where)
+    elif upper in ("HOOKS", "DISABLE_HOOKS_FOR_PLUGINS"):
+        if not isinstance(value, (list, tuple)):
+            raise ProjectError(
+                f"{upper} in {where} must be a tuple, got {type(value).__name__}.",
+                hint=f"Write {upper} = (...,) with a trailing comma for one item.",
+            )
+        value = tuple(value)
+    elif upper == "CONFIG_LOADER_ARGS" and not isinstance(value, Mapping):
+        raise ProjectError(f"{upper} in {where} must be a dict, got {type(value).__name__}.")
+    elif upper == "KEEP_INTERMEDIATES" and not isinstance(value, bool):
+        raise ProjectError(f"{upper} in {where} must be True or False, got {value!r}.")
+    elif upper == "KEEP_INTERMEDIATES_MAX_BYTES" and (
+        not isinstance(value, int) or isinstance(value, bool) or value < 0
+    ):
+        raise ProjectError(
+            f"{upper} in {where} must be a number of bytes (an int >= 0), got {value!r}."
+        )
+    elif upper in ("CONF_SOURCE", "RUN_STORE_PATH") and not isinstance(value, (str, Path)):
+        if not (upper == "RUN_STORE_PATH" and value is None):
+            raise ProjectError(
+                f"{upper} in {where} must be a path string, got {type(value).__name__}."
+            )
+    return value
+
+
 def load_settings(metadata: ProjectMetadata) -> Settings:
     """Import the project's ``settings.py`` (if any) and build its :class:`Settings`.
 
@@ -160,23 +197,7 @@ def load_settings(metadata: ProjectMetadata) -> Settings:
     for upper, attribute in _NAMES.items():
         if not hasattr(module, upper):
             continue
-        value = getattr(module, upper)
-        if upper in _BASES:
-            value = _check_class(upper, value, where)
-        elif upper in ("HOOKS", "DISABLE_HOOKS_FOR_PLUGINS"):
-            if not isinstance(value, (list, tuple)):
-                raise ProjectError(
-                    f"{upper} in {where} must be a tuple, got {type(value).__name__}.",
-                    hint=f"Write {upper} = (...,) with a trailing comma for one item.",
-                )
-            value = tuple(value)
-        elif upper == "CONFIG_LOADER_ARGS" and not isinstance(value, Mapping):
-            raise ProjectError(f"{upper} in {where} must be a dict, got {type(value).__name__}.")
-        elif upper in ("CONF_SOURCE", "RUN_STORE_PATH") and not isinstance(value, (str, Path)):
-            if not (upper == "RUN_STORE_PATH" and value is None):
-                raise ProjectError(
-                    f"{upper} in {where} must be a path string, got {type(value).__name__}."
-                )
+        value = _checked(upper, getattr(module, upper), where)
         if isinstance(value, Path):
             value = str(value)
         values[attribute] = value

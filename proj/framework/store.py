@@ -35,11 +35,13 @@ from proj.processes import host_name, process_gone, start_token
 from proj.redaction import redact_mapping, redact_optional
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
+
+    from proj.framework.fingerprint import NodeFingerprint
 
 #: The layout this code writes (``PRAGMA user_version``). 0 (unset) and 1 are the first
-#: layout; 2 adds ``runs.pid``, ``runs.host``, ``runs.pid_start``, ``runs.traceback``
-#: and ``run_nodes.traceback``.
+#: layout; 2 adds ``runs.pid``, ``runs.host``, ``runs.pid_start``, ``runs.traceback``,
+#: ``run_nodes.traceback`` and the ``node_fingerprints`` table.
 SCHEMA_VERSION = 2
 
 #: Columns added after version 1, by table: (name, SQL type).
@@ -77,6 +79,13 @@ CREATE TABLE IF NOT EXISTS run_nodes (
     PRIMARY KEY (run_id, node_name)
 );
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_at);
+CREATE TABLE IF NOT EXISTS node_fingerprints (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    node_name TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    parts TEXT NOT NULL,
+    PRIMARY KEY (run_id, node_name)
+);
 """
 
 #: The runs finished by a successful resume, directly or through a chain of resumes.
@@ -415,6 +424,25 @@ class RunStore:
             self.finish_run(run_id, "interrupted", "The process running it ended.")
         return gone
 
+    def record_fingerprints(self, run_id: str, fingerprints: Mapping[str, NodeFingerprint]) -> None:
+        """Store the fingerprints nodes of a run had when they started.
+
+        A fingerprint only counts once its node's status is ``success`` (see
+        :meth:`last_successful_fingerprints`), so recording it early is safe.
+
+        Args:
+            run_id: The run.
+            fingerprints: Node name -> fingerprint.
+        """
+        if not fingerprints:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO node_fingerprints (run_id, node_name, digest, parts)"
+                " VALUES (?, ?, ?, ?)",
+                [(run_id, name, fp.digest, fp.as_json()) for name, fp in fingerprints.items()],
+            )
+
     # ------------------------------------------------------------------ reading
 
     def _rows(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -533,6 +561,49 @@ class RunStore:
                 "--resume finished no longer counts.",
             )
         return self._with_nodes(found)
+
+    def last_successful_fingerprints(self) -> dict[str, NodeFingerprint]:
+        """Per node, the fingerprint of its latest run that ended in ``success``.
+
+        Only node runs whose status is ``success`` count: a node interrupted while
+        saving, or that failed, has no say.
+
+        Returns:
+            Node name -> fingerprint; nodes that never succeeded are absent.
+
+        Raises:
+            RunStoreError: The store cannot be read.
+        """
+        from proj.framework.fingerprint import NodeFingerprint
+
+        rows = self._rows(
+            "SELECT node_name, digest, parts, run_id FROM ("
+            " SELECT f.node_name, f.digest, f.parts, f.run_id, ROW_NUMBER() OVER ("
+            "  PARTITION BY f.node_name ORDER BY r.started_at DESC, n.started_at DESC) AS rank"
+            " FROM node_fingerprints f"
+            " JOIN run_nodes n ON n.run_id = f.run_id AND n.node_name = f.node_name"
+            " JOIN runs r ON r.run_id = f.run_id"
+            " WHERE n.status = 'success') WHERE rank = 1",
+            (),
+        )
+        latest: dict[str, NodeFingerprint] = {}
+        for name, digest, parts, run_id in rows:
+            try:
+                latest[name] = NodeFingerprint.from_json(digest, parts, run_id)
+            except (ValueError, KeyError, TypeError):
+                latest.pop(name, None)  # an unreadable record counts as none
+        return latest
+
+    def fingerprints_of(self, run_id: str) -> dict[str, NodeFingerprint]:
+        """The fingerprints recorded for one run's nodes (whatever their status)."""
+        from proj.framework.fingerprint import NodeFingerprint
+
+        rows = self._rows(
+            "SELECT node_name, digest, parts FROM node_fingerprints WHERE run_id=?", (run_id,)
+        )
+        return {
+            name: NodeFingerprint.from_json(digest, parts, run_id) for name, digest, parts in rows
+        }
 
     def _with_nodes(self, run: RunRecord) -> RunRecord:
         rows = self._rows(

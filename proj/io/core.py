@@ -106,6 +106,21 @@ class AbstractDataset(abc.ABC):
         """
         return bool(self._guard("check existence of", self._exists))
 
+    def fingerprint(self) -> str | None:
+        """A short token that changes whenever the stored data changes.
+
+        ``proj run --only-stale`` compares it with the token recorded when a node last
+        read this dataset. A dataset that cannot tell returns ``None``; proj then treats
+        the data as changed, so a node is re-run rather than given stale data.
+
+        Returns:
+            The token (any string), or ``None`` (the default) when unknown.
+
+        Raises:
+            DatasetError: Asking the storage failed.
+        """
+        return self._guard("fingerprint", self._fingerprint)
+
     def release(self) -> None:
         """Free any data the dataset holds in memory (the stored data is untouched).
 
@@ -156,6 +171,10 @@ class AbstractDataset(abc.ABC):
     def _exists(self) -> bool:
         """Return whether data exists; the default cannot tell and says ``False``."""
         return False
+
+    def _fingerprint(self) -> str | None:
+        """Return a token of the stored data's state; the default cannot tell."""
+        return None
 
     def _release(self) -> None:  # noqa: B027 (optional hook, not abstract)
         """Free in-memory data; the default has nothing to free."""

@@ -408,6 +408,36 @@ class FileDataset(AbstractDataset):
     def _release(self) -> None:
         self._fs.invalidate_cache(self._path())
 
+    def _fingerprint(self) -> str | None:
+        """The loaded version's id for versioned data; else the file's size and
+        modification time, or a BLAKE2b digest of its bytes when ``metadata`` says
+        ``fingerprint: content``. ``None`` when there is no file."""
+        try:
+            path = self._load_path()
+            if (self.metadata or {}).get("fingerprint") == "content":
+                return self._content_digest(path)
+            if self._version is not None:
+                return "version:" + posixpath.basename(posixpath.dirname(path))
+            if self._is_local:
+                stat = os.stat(path)
+                return f"stat:{stat.st_size}:{stat.st_mtime_ns}"
+            info = self._fs.info(path)
+        except (VersionNotFoundError, FileNotFoundError):
+            return None
+        marker = next(
+            (info[key] for key in ("ETag", "etag", "mtime", "LastModified") if key in info), None
+        )
+        return f"info:{info.get('size')}:{marker}"
+
+    def _content_digest(self, path: str) -> str:
+        import hashlib
+
+        hasher = hashlib.blake2b(digest_size=16)
+        with self._fs.open(path, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                hasher.update(block)
+        return "content:" + hasher.hexdigest()
+
     def _describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {
             "filepath": self._filepath,

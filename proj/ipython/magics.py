@@ -95,35 +95,89 @@ def _front_end_inserts_cells(shell: Any) -> bool:
 
 
 def load_node_magic(line: str) -> None:
-    """%load_node NODE
+    """%load_node NODE [NODE ...] [--run RUN_ID]
 
-    Write the code that runs a node step by step: its inputs loaded from the catalog,
-    its function with its module's imports, and the call. In Jupyter the code goes
-    into a new cell below (front ends insert one cell per execution); in a terminal it
-    is printed. Node names complete with Tab.
+    Write the code that runs nodes step by step: each node's inputs, its function with
+    its module's imports, and the call; several nodes go in run order, a later node
+    reading what an earlier one computed. Inputs load from the catalog, or with --run as
+    that recorded run saw them (its kept intermediates, or persisted data unchanged
+    since). In Jupyter the code goes into a new cell below (front ends insert one cell
+    per execution); in a terminal it is printed. Node names complete with Tab.
     """
     from IPython import get_ipython
 
-    from proj.ipython.node_code import node_code
-
     parser = _Parser(prog="%load_node")
-    parser.add_argument("node", help="A node of the project's pipelines.")
+    parser.add_argument("nodes", nargs="+", metavar="NODE", help="Nodes of the project.")
+    parser.add_argument(
+        "--run", dest="run_id", default=None, help="Load inputs as this recorded run saw them."
+    )
     args = _parse(parser, line)
     if args is None:
         return
     try:
-        code = node_code(_find_node(args.node)).as_single_cell()
+        code = _nodes_code(args.nodes, args.run_id)
     except ProjError as error:
         logger.error("%s", error)
         return
     shell = get_ipython()
     if shell is not None and _front_end_inserts_cells(shell):
         shell.set_next_input(code, replace=False)
-        logger.info("Wrote node '%s' into the cell below; run it to debug the node.", args.node)
+        logger.info(
+            "Wrote %s into the cell below; run it to debug.",
+            ", ".join(f"node '{name}'" for name in args.nodes),
+        )
     else:
         # The magic's output is the code itself; a terminal user copies it from here.
         sys.stdout.write(code)
         sys.stdout.flush()
+
+
+def _nodes_code(names: list[str], run_id: str | None) -> str:
+    """One cell for ``names`` in run order; warns about inputs that cannot be loaded."""
+    from proj.config.params import is_parameter
+    from proj.ipython.loader import last_load
+    from proj.ipython.node_code import node_code, output_variables
+    from proj.pipeline import Pipeline
+
+    nodes = Pipeline([_find_node(name) for name in dict.fromkeys(names)]).nodes
+    result = last_load()
+    session = result.session if result is not None else None
+    in_memory: set[str] = set()
+    if session is not None:
+        catalog = session.load_context().catalog
+        in_memory = {
+            ds
+            for node in nodes
+            for ds in node.inputs
+            if not is_parameter(ds) and (ds not in catalog or not catalog.is_persistent(ds))
+        }
+    computed: dict[str, str] = {}
+    cells: list[str] = []
+    for node in nodes:
+        if run_id is not None and session is not None:
+            from proj.framework.run_inputs import locate_run_inputs
+
+            for dataset, problem in locate_run_inputs(session, run_id, node.name).items():
+                if problem is not None and dataset not in computed:
+                    logger.warning("Node '%s': %s.", node.name, problem)
+        elif run_id is None:
+            missing = [ds for ds in node.inputs if ds in in_memory and ds not in computed]
+            if missing:
+                logger.warning(
+                    "Node '%s' reads data that lives only in memory during a run: %s. Run "
+                    "`proj run --keep-intermediates`, then `%%load_node %s --run RUN_ID`.",
+                    node.name,
+                    ", ".join(missing),
+                    node.name,
+                )
+        code = node_code(node, run_id=run_id, computed=computed, in_memory=in_memory)
+        cells.append(code.as_single_cell())
+        computed.update(output_variables(node))
+    # One cell: ``from __future__`` imports may only stand at its top.
+    lines = "\n\n".join(cells).splitlines()
+    future = [line for line in dict.fromkeys(lines) if line.startswith("from __future__ ")]
+    rest = [line for line in lines if not line.startswith("from __future__ ")]
+    return "\n".join([*future, *rest])
 
 
 def run_viz_magic(line: str) -> None:

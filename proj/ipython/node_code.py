@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from proj.exceptions import NotebookError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection, Mapping
 
     from proj.pipeline import Node
 
@@ -278,11 +278,62 @@ def _call(node: Node, func_name: str, arguments: str) -> str:
     return f"{target} = {call}"
 
 
-def node_code(node: Node) -> NodeCode:
+def _input_line(
+    name: str,
+    dataset: str,
+    node: Node,
+    *,
+    run_id: str | None,
+    computed: Mapping[str, str],
+    in_memory: Collection[str],
+) -> str:
+    if dataset in computed:
+        return f"{name} = {computed[dataset]}"
+    if run_id is not None:
+        return (
+            f"{name} = session.load_run_input({json.dumps(run_id)}, {json.dumps(dataset)}, "
+            f"node={json.dumps(node.name)})"
+        )
+    if dataset in in_memory:
+        return (
+            f"# {name} = ...  ('{dataset}' lives only in memory during a run: run "
+            f"`proj run --keep-intermediates`, then `%load_node {node.name} --run RUN_ID`)"
+        )
+    return f"{name} = catalog.load({json.dumps(dataset)})"
+
+
+def output_variables(node: Node) -> dict[str, str]:
+    """Dataset -> the variable that the code of :func:`node_code` binds it to."""
+    declared = node.declared_outputs
+    if declared is None:
+        return {}
+    datasets = (
+        [declared]
+        if isinstance(declared, str)
+        else list(declared.values())
+        if isinstance(declared, dict)
+        else list(declared)
+    )
+    return {dataset: variable_name(dataset) for dataset in datasets}
+
+
+def node_code(
+    node: Node,
+    *,
+    run_id: str | None = None,
+    computed: Mapping[str, str] | None = None,
+    in_memory: Collection[str] = (),
+) -> NodeCode:
     """Build the code of ``%load_node`` for a node.
 
     Args:
         node: A node whose function is a top-level ``def`` in a module on disk.
+        run_id: Load the inputs as this recorded run saw them
+            (``session.load_run_input``) instead of from the catalog.
+        computed: Dataset -> a variable already bound by earlier code in the same cell
+            (an earlier node's output), used instead of loading it.
+        in_memory: Datasets held only in memory during a run: without ``run_id`` their
+            line is a comment that says how to get the data.
 
     Returns:
         The inputs, definition and call pieces.
@@ -295,7 +346,10 @@ def node_code(node: Node) -> NodeCode:
     module_name, definition = _definition(func, node.name)
     pairs, arguments = _bind_inputs(node, func)
     if pairs:
-        inputs = "\n".join(f"{name} = catalog.load({json.dumps(ds)})" for name, ds in pairs)
+        inputs = "\n".join(
+            _input_line(name, ds, node, run_id=run_id, computed=computed or {}, in_memory=in_memory)
+            for name, ds in pairs
+        )
     else:
         inputs = f"# node '{node.name}' has no inputs"
     return NodeCode(
