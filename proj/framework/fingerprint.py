@@ -25,6 +25,7 @@ import functools
 import hashlib
 import inspect
 import json
+import logging
 import pickle
 import sys
 import sysconfig
@@ -47,6 +48,8 @@ UNKNOWN = "?"
 MISSING = "missing"
 
 _CONSTANT_TYPES = (int, float, complex, str, bytes, bool, type(None))
+
+logger = logging.getLogger(__name__)
 
 
 def digest(*parts: str) -> str:
@@ -346,8 +349,8 @@ class Fingerprinter:
         """Take the tokens of these datasets now (the free inputs of a run, before it
         starts), so that later calls of :meth:`node` see the data as the run read it.
 
-        Raises:
-            DatasetError: A dataset cannot be asked for its fingerprint.
+        A dataset that cannot say its fingerprint gets the unknown token (its readers
+        are stale).
         """
         for name in names:
             if is_parameter(name):
@@ -410,7 +413,13 @@ class Fingerprinter:
         catalog = self.catalog
         if name in catalog and catalog.is_persistent(name):
             dataset = catalog.get(name)
-            token = dataset.fingerprint() or (UNKNOWN if dataset.exists() else MISSING)
+            try:
+                token = dataset.fingerprint() or (UNKNOWN if dataset.exists() else MISSING)
+            except Exception as exc:  # e.g. a --load-versions version that is not there
+                # Never fail a run over a fingerprint: the load reports the real problem,
+                # and an unknown token makes the readers stale, which is safe.
+                logger.debug("Cannot fingerprint dataset '%s': %s", name, exc)
+                token = UNKNOWN
         elif (produced := self.produced.get(name)) is not None:
             return "node:" + produced  # not cached: a producer is fingerprinted once
         elif name in catalog and catalog.exists(name):

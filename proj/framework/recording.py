@@ -9,6 +9,7 @@ outputs are saved, never from ``after_node_run``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from proj.framework.store import RunStore
     from proj.io import DataCatalog
     from proj.pipeline import Node, Pipeline
+
+logger = logging.getLogger(__name__)
 
 
 def describe_error(error: BaseException) -> str:
@@ -140,16 +143,24 @@ class FingerprintHooks:
         fingerprinter = Fingerprinter(catalog)
         # Kept data fed to the run stands for its producer's output: same token.
         fingerprinter.produced.update(run_params.get("fed_producers") or {})
-        fingerprinter.read_inputs(pipeline.inputs())
+        try:
+            fingerprinter.read_inputs(pipeline.inputs())
+        except Exception as exc:
+            # Never fail a run over fingerprints; without them its nodes stay stale.
+            logger.warning("Not recording fingerprints of this run: %s", exc)
+            return
         self._runs[run_params["run_id"]] = fingerprinter
 
     def _record(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:
         fingerprinter = self._runs.pop(run_params["run_id"], None)
-        if fingerprinter is not None:
-            self.store.record_fingerprints(
-                run_params["run_id"],
-                {node.name: fingerprinter.node(node) for node in pipeline.nodes},
-            )
+        if fingerprinter is None:
+            return
+        try:
+            fingerprints = {node.name: fingerprinter.node(node) for node in pipeline.nodes}
+        except Exception as exc:
+            logger.warning("Not recording fingerprints of this run: %s", exc)
+            return
+        self.store.record_fingerprints(run_params["run_id"], fingerprints)
 
     @hook_impl
     def after_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline) -> None:

@@ -19,7 +19,7 @@ def warm(project: Path) -> None:
     from proj.framework.project import purge_package
 
     purge_package("iris_demo")
-    Session.create(project, record_runs=False).pipelines  # noqa: B018
+    Session.create(project, record_runs=False).write_completion_cache()
 
 
 def test_without_a_cache_only_configuration_files_answer(project: Path) -> None:

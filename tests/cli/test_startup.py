@@ -79,7 +79,7 @@ def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) 
 def test_completion_imports_nothing_heavy(project: Path, words: str, expected: list[str]) -> None:
     from proj.framework import Session
 
-    Session.create(project, record_runs=False).pipelines  # noqa: B018 - warms the cache
+    Session.create(project, record_runs=False).write_completion_cache()
     env = {
         "_PROJ_COMPLETE": "complete_bash",
         "COMP_WORDS": words,

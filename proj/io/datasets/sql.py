@@ -59,8 +59,9 @@ class _SQLDataset(AbstractDataset):
         con = options.pop("con", None)
         if not isinstance(con, str) or not con.strip():
             raise DatasetError(
-                f"{where} needs a SQLAlchemy URL in credentials: {{con: ...}}.",
-                hint="Put e.g. `con: postgresql://user:password@host/db` under a name in "
+                f"{where} needs a SQLAlchemy URL as `con` in its credentials.",
+                hint="Put `con: <URL>` (e.g. sqlite:///data/app.db, or postgresql://host/db "
+                "with the user and password written before the host) under a name in "
                 "conf/local/credentials.yml and write `credentials: <that name>`.",
             )
         self._con = con
