@@ -240,7 +240,16 @@ class EventWalker:
     def _s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.expr(node.value)
+        self.annotation(node.annotation)
+        if node.value is not None:
             self.target(node.target)
+
+    def annotation(self, node: ast.expr) -> None:
+        """Read the names of an annotation: the module needs their imports. A string
+        annotation (a forward reference) is not read: it may name what comes later."""
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name):
+                self._add("read", child.id, child.lineno)
 
     def _s_AugAssign(self, node: ast.AugAssign) -> None:
         if isinstance(node.target, ast.Name):
@@ -321,6 +330,12 @@ class EventWalker:
         for expr in (*node.decorator_list, *args.defaults, *args.kw_defaults):
             if expr is not None:
                 self.expr(expr)
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        for arg in every:
+            if arg is not None and arg.annotation is not None:
+                self.annotation(arg.annotation)
+        if node.returns is not None:
+            self.annotation(node.returns)
         self._add("bind", node.name, node.lineno)
         free = scope_free_names(node, frozenset())
         self.deferred.merge(free)

@@ -4,6 +4,7 @@
 
 * line magics (``%time f()``), shell escapes (``!pip install x``), help
   (``obj?``, ``?obj``, ``obj??``) and magic assignments (``files = !ls``);
+  a blanked line inside a block becomes ``pass`` when the block needs a body;
 * the first line of a cell magic whose body is Python (``%%time``, ``%%timeit``,
   ``%%capture``, ``%%prun``); any other cell magic (``%%bash``, ``%%sql``,
   ``%%writefile``, ...) makes the whole cell non-Python (``skipped``).
@@ -122,6 +123,7 @@ def python_source(cell: Cell) -> PythonSource:
     magic: list[tuple[int, str]] = list(already)
     assignments: list[tuple[int, str]] = []
     out: list[str] = []
+    indented: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         if scanner.between_statements:
             stripped = line.strip()
@@ -131,14 +133,34 @@ def python_source(cell: Cell) -> PythonSource:
                 magic.append((number, line))
                 if _MAGIC_ASSIGNMENT.match(line):
                     assignments.append((number, line))
+                indent = line[: len(line) - len(line.lstrip())]
+                if indent:
+                    indented.append((len(out), indent))
                 out.append("")
                 continue
             scanner = trial
         else:
             scanner.feed(line)
         out.append(line)
+    if indented:
+        out = _fill_blocks(out, indented)
     return PythonSource(
         text="\n".join(out),
         magic_lines=tuple(magic),
         magic_assignments=tuple(assignments),
     )
+
+
+def _fill_blocks(out: list[str], indented: list[tuple[int, str]]) -> list[str]:
+    """Put ``pass`` where an indented magic was blanked, when that is what makes the
+    cell parse (``if fast:`` followed only by ``!pip install x`` needs a body)."""
+    import ast
+
+    filled = [*out]
+    for index, indent in indented:
+        filled[index] = f"{indent}pass"
+    try:
+        ast.parse("\n".join(filled))
+    except SyntaxError:
+        return out
+    return filled
