@@ -263,7 +263,13 @@ def convert_to_pipeline(
     metadata = _project(project_path)
     root = metadata.project_path
     label = _label(notebook, root)
-    result = to_pipeline(notebook, name, notebook_name=label, split=split)
+    result = to_pipeline(
+        notebook,
+        name,
+        notebook_name=label,
+        split=split,
+        paths=(Path(notebook).resolve().parent, root),
+    )
     missing = missing_imports(result.nodes_source, metadata.source_dir)
     if missing:
         needed = ", ".join(f"'{module}' ({result.where(line)})" for module, line in missing)

@@ -214,6 +214,7 @@ class Analyzer:
                         module_level.append(ref)
                         continue
                     replay.statement(ref)
+            replay.finish()
             for name, temp in replay.writes.items():
                 version = Version(name, number, temp, replay.used.get(name, False))
                 current[name] = version

@@ -303,26 +303,31 @@ class _Builder:
                 self.imports.setdefault(target.position, (target, set()))[1].add(name)
             elif kind in _DEFINITION_KINDS or self.constant(target):
                 found[target.position] = target
-            elif name in target.statement.block_imports:
-                origin = target.analysis.cell.number, target.statement.block_imports[name]
-                self._warn(
-                    name,
-                    f"{where}: '{name}' is imported inside a block in cell {origin[0]}, "
-                    f"line {origin[1]}, which the module leaves out; move the import to the "
-                    "top level of a cell.",
-                )
             elif kind != "future":
-                origin = target.analysis.cell.number, target.statement.node.lineno
-                what = "computed"
-                if name in self.changed and target.statement.is_constant:
-                    origin, what = self.changed[name], "changed in place"
-                self._warn(
-                    name,
-                    f"{where}: '{name}' is a notebook variable {what} in cell "
-                    f"{origin[0]}, line {origin[1]}, which the module leaves out; pass it as "
-                    "an argument (the code fails with NameError when it reaches that line).",
-                )
+                self._unavailable(name, target, where)
         return [found[position] for position in sorted(found)]
+
+    def _unavailable(self, name: str, target: _Item, where: str) -> None:
+        """Warn about a name bound by code the module cannot hold."""
+        if name in target.statement.block_imports:
+            origin = target.analysis.cell.number, target.statement.block_imports[name]
+            self._warn(
+                name,
+                f"{where}: '{name}' is imported inside a block in cell {origin[0]}, "
+                f"line {origin[1]}, which the module leaves out; move the import to the "
+                "top level of a cell.",
+            )
+            return
+        origin = target.analysis.cell.number, target.statement.node.lineno
+        what = "computed"
+        if name in self.changed and target.statement.is_constant:
+            origin, what = self.changed[name], "changed in place"
+        self._warn(
+            name,
+            f"{where}: '{name}' is a notebook variable {what} in cell "
+            f"{origin[0]}, line {origin[1]}, which the module leaves out; pass it as "
+            "an argument (the code fails with NameError when it reaches that line).",
+        )
 
     def _undefined(self, name: str, where: str) -> None:
         if name in BUILTIN_NAMES:

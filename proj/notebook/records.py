@@ -89,6 +89,9 @@ class Flow:
         kernel_inputs: ``(kind, dataset)`` -> the input a kernel pattern became.
         changed_inputs: Data inputs the group changes in place (``lst.append(x)``,
             ``df["x"] = ...``) before binding them anew.
+        conditional: Names the group binds on some paths only and no earlier group
+            produced -> the ``(cell, line)`` of their first binding; the node sets them
+            to None first, so that it can always return them.
     """
 
     group: Group
@@ -99,6 +102,7 @@ class Flow:
     whole_params: list[str] = field(default_factory=list)
     kernel_inputs: dict[tuple[str, str], Input] = field(default_factory=dict)
     changed_inputs: set[str] = field(default_factory=set)
+    conditional: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -47,9 +47,9 @@ from proj.notebook.events import (
 from proj.notebook.ipython_syntax import python_source
 
 if TYPE_CHECKING:
-    from proj.notebook.ipython_syntax import PythonSource
     from collections.abc import Iterable
 
+    from proj.notebook.ipython_syntax import PythonSource
     from proj.notebook.reading import Cell
 
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")

@@ -111,6 +111,7 @@ def to_pipeline(
     notebook_name: str | None = None,
     split: Split = "headings",
     parquet: bool | None = None,
+    paths: tuple[Path, Path] | None = None,
 ) -> PipelineResult:
     """Convert a whole notebook into the modular pipeline ``name``.
 
@@ -122,6 +123,9 @@ def to_pipeline(
             (see :mod:`proj.notebook.grouping`).
         parquet: Whether evident DataFrames may be persisted as Parquet; default:
             when pyarrow is installed.
+        paths: ``(notebook folder, project root)``: rewrite string literals that are
+            paths relative to the notebook's folder relative to the project root, with a
+            warning each (:mod:`proj.notebook.paths`); None leaves them.
 
     Returns:
         The generated code and catalog entries (nothing is written).
@@ -147,6 +151,7 @@ def to_pipeline(
     if parquet is None:
         parquet = importlib.util.find_spec("pyarrow") is not None
     writer = _Writer(notebook, name, dataflow, parquet)
+    writer.paths = paths
     return writer.result()
 
 
@@ -183,6 +188,7 @@ class _Writer:
         self.catalog_outputs: list[str] = []
         self._last_values: dict[str, tuple[ast.expr | None, bool]] | None = None
         self.warnings = list(dataflow.warnings)
+        self.paths: tuple[Path, Path] | None = None
 
     # ------------------------------------------------------------------ result
 
@@ -203,9 +209,35 @@ class _Writer:
                 if self._persisted(version):
                     dataset = f"{self.name}.{version.dataset}"
                     persisted[version.name] = dataset
-                    entries[dataset] = self._entry(version.name, version.dataset)
+                    entries[dataset] = self._entry(
+                        version.name, version.dataset, conditional=version.name in flow.conditional
+                    )
+        for flow in self.flows:
+            places: dict[tuple[int, int], list[str]] = {}
+            for version in self._outputs(flow):
+                if version.name in flow.conditional:
+                    places.setdefault(flow.conditional[version.name], []).append(version.name)
+            for (cell, line), names in places.items():
+                shown = ", ".join(f"'{name}'" for name in names)
+                verb = "is" if len(names) == 1 else "are"
+                self.warnings.append(
+                    f"cell {cell}, line {line}: {shown} {verb} bound on some paths only (under "
+                    "a condition or in a loop); the node sets it to None first, so the "
+                    "pipeline passes None on when that path does not run."
+                )
         nodes_lines = self._nodes_module(functions)
         body = "\n".join(line for line, _ in nodes_lines) + "\n"
+        if self.paths is not None:
+            from proj.notebook.paths import rewrite_paths
+
+            def where(line: int) -> str:
+                origin = nodes_lines[line - 1][1] if 0 < line <= len(nodes_lines) else None
+                return f"cell {origin[0]}, line {origin[1]}" if origin else f"line {line}"
+
+            body, notes = rewrite_paths(
+                body, notebook_dir=self.paths[0], root=self.paths[1], where=where
+            )
+            self.warnings += notes
         nodes_source = with_header(
             body, notebook_name=self.notebook.name, notebook_hash=self.notebook.content_hash
         )
@@ -450,10 +482,12 @@ class _Writer:
 
     # ------------------------------------------------------------------ catalog
 
-    def _entry(self, variable: str, dataset: str) -> dict[str, str]:
+    def _entry(self, variable: str, dataset: str, *, conditional: bool) -> dict[str, str]:
         if self._last_values is None:
             self._last_values = last_values(self.dataflow.flows)
         value, mutated = self._last_values.get(variable, (None, False))
+        if conditional:
+            value = None  # may be None: only pickle stores both
         kind, extension = evident_type(value, parquet=self.parquet, mutated=mutated)
         return {"type": kind, "filepath": f"data/08_reporting/{self.name}/{dataset}.{extension}"}
 

@@ -264,13 +264,7 @@ def check_imports(checks: list[ImportCheck], *, source_dir: Path, cwd: Path) -> 
                         f"pipelines (as `__default__` sums them): {outcome['warning']}"
                     )
                     continue
-                origin = ""
-                found = outcome.get("where")
-                if isinstance(found, list):
-                    filename, line = str(found[0]), found[1]
-                    owner, name = files.get(filename, (check, ""))
-                    if name:
-                        origin = f" ({owner.where(name, int(line))})"
+                origin = _origin(outcome.get("where"), check, files)
                 if not check.strict:
                     warnings.append(
                         f"{check.label} is written, but importing it fails{origin}: "
@@ -283,6 +277,15 @@ def check_imports(checks: list[ImportCheck], *, source_dir: Path, cwd: Path) -> 
                     "nothing was written.",
                 )
     return warnings
+
+
+def _origin(found: object, check: ImportCheck, files: dict[str, tuple[ImportCheck, str]]) -> str:
+    """`` (cell 4, line 2)`` for the file and line a failure happened at, or ""."""
+    if not isinstance(found, list):
+        return ""
+    filename, line = str(found[0]), found[1]
+    owner, name = files.get(filename, (check, ""))
+    return f" ({owner.where(name, int(line))})" if name else ""
 
 
 def _run_check(spec: dict[str, object], cwd: Path) -> list[dict[str, object] | None]:

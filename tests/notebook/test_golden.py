@@ -5,7 +5,8 @@ byte for byte.
   the warnings of ``convert_module`` when there are any (the module is written anyway).
 * ``<name>.ipynb`` + ``<name>.error.txt``: the NotebookError ``to_module`` raises.
 * ``<name>.ipynb`` + ``<name>/nodes.py``, ``pipeline.py``, ``catalog.yml``: ``to_pipeline``
-  output (pipeline named ``<name>``) and the catalog block for an empty catalog.
+  output (pipeline named ``<name>``) and the catalog block for an empty catalog, and
+  ``<name>/warnings.txt`` its warnings when there are any.
 * ``<name>.ipynb`` + ``<name>/error.txt``: the NotebookError ``to_pipeline`` raises.
 
 Set PROJ_UPDATE_GOLDEN=1 to rewrite the expected files after an intended change, then
@@ -44,7 +45,7 @@ MODULES = [
     "star_import",
 ]
 MODULE_ERRORS = ["r_kernel", "syntax_error"]
-PIPELINES = ["pipeline_basic", "pipeline_optional_imports"]
+PIPELINES = ["pipeline_basic", "pipeline_conditional", "pipeline_optional_imports"]
 PIPELINE_ERRORS = ["pipeline_unconvertible"]
 NO_OUTPUT = ["untagged", "no_definitions"]
 
@@ -103,6 +104,9 @@ def test_pipeline_matches_golden(name: str) -> None:
         "", pipeline=name, notebook=f"{name}.ipynb", entries=result.catalog_entries
     )
     _check(catalog, GOLDEN / name / "catalog.yml")
+    warnings = GOLDEN / name / "warnings.txt"
+    if result.warnings or warnings.exists():
+        _check("\n".join(result.warnings) + "\n", warnings)
 
 
 _CONVERT_ALL = """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from proj.exceptions import NotebookError
 from proj.notebook.module import convert_module, dependency_order, to_module
 from tests.notebook.conftest import code, md, notebook
 
