@@ -282,6 +282,15 @@ def convert_to_pipeline(
         )
     report = ConversionReport(root, dry_run=dry_run, persisted=dict(result.persisted))
     report.warnings += [f"{label}: {w}" for w in result.warnings]
+    registry = read_text(metadata.package_dir / "pipeline_registry.py") or ""
+    if "default_pipeline" not in registry and "JOIN_DEFAULT" not in registry:
+        report.warnings.append(
+            f"{report.relative(metadata.package_dir / 'pipeline_registry.py')} does not use "
+            "proj.framework.default_pipeline(), so if it sums every pipeline into "
+            f"__default__, a plain `proj run` now runs '{name}' too. Use "
+            'pipelines["__default__"] = default_pipeline(pipelines) to keep converted '
+            "pipelines (JOIN_DEFAULT = False) out."
+        )
     folder = metadata.package_dir / "pipelines" / name
     files = {
         "nodes.py": result.nodes_source,
