@@ -609,3 +609,106 @@ def test_a_notebook_from_the_explore_template_becomes_a_pipeline_that_runs(
     assert again.returncode == 0, again.output
     assert again.stdout.count("Unchanged") == 3
     assert (folder / "nodes.py").read_text(encoding="utf-8") == nodes
+
+
+# ---------------------------------------------------------------------- --verify
+
+
+def _table_rows(output: str) -> dict[str, str]:
+    """Value name -> the rest of its row in the --verify table (box characters dropped)."""
+    rows: dict[str, str] = {}
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip("│┃|").split("│")]
+        if len(cells) >= 3 and cells[0] and cells[0] not in ("value",):
+            rows[cells[0]] = " ".join(cells[1:])
+    return rows
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("jupyter_env")
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_verify_finds_each_round_trip_notebook_equal(name: str, project: Path) -> None:
+    persisted, saved = CASES[name]
+    shutil.copyfile(ROUNDTRIP / f"{name}.ipynb", project / "notebooks" / f"{name}.ipynb")
+    installed = run_proj("kernel", "install", cwd=project)
+    assert installed.returncode == 0, installed.output
+    result = run_proj(
+        "jupyter",
+        "convert",
+        f"notebooks/{name}.ipynb",
+        "--to-pipeline",
+        name,
+        "--verify",
+        cwd=project,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.output
+    rows = _table_rows(result.stdout)
+    for variable in persisted:
+        assert rows[variable] == f"{name}.{variable} equal", result.stdout
+    for variable, dataset in saved.items():
+        assert rows[variable] == f"{dataset} equal", result.stdout
+    total = len(persisted) + len(saved)
+    assert f"{total} equal, 0 different, 0 not compared" in result.stdout
+
+
+MISMATCH = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Where am I?", "id": "a"},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": (
+                "import os\n\n"
+                "folder = os.path.basename(os.getcwd())\n"
+                "sizes = {'a': 1, 'b': len(folder)}\n"
+                "rows = list(range(3))"
+            ),
+            "outputs": [],
+            "execution_count": None,
+            "id": "b",
+        },
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("jupyter_env")
+def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None:
+    """The notebook runs in notebooks/, the pipeline in the project root: the folder name
+    each sees differs, and so does everything computed from it."""
+    (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
+    assert run_proj("kernel", "install", cwd=project).returncode == 0
+    command = ["jupyter", "convert", "notebooks/where.ipynb", "--to-pipeline", "where"]
+    result = run_proj(*command, "--verify", cwd=project, timeout=600)
+    assert result.returncode == 1, result.output
+    rows = _table_rows(result.stdout)
+    assert rows["folder"].startswith("where.folder different ('notebooks' vs ")
+    assert rows["sizes"].startswith("where.sizes different (9 vs ")
+    assert rows["sizes"].endswith("at ['b'])")
+    assert rows["rows"] == "where.rows equal"
+    assert "1 equal, 2 different, 0 not compared" in result.stdout
+    assert "Traceback" not in result.output
+
+    # The converted pipeline stays out of what a plain `proj run` runs.
+    ran = run_proj("run", cwd=project)
+    assert ran.returncode == 0, ran.output
+    assert not [node for node in node_statuses(project) if node.startswith("where.")]
+
+
+def test_verify_without_the_kernel_says_how_to_install_it(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
+    empty = {
+        variable: str(tmp_path / "empty" / variable.lower())
+        for variable in ("JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR")
+    }
+    command = ["jupyter", "convert", "notebooks/where.ipynb", "--to-pipeline", "where"]
+    result = run_proj(*command, "--verify", cwd=project, env=empty)
+    line = assert_clean_error(result)
+    assert "The Jupyter kernel 'proj_iris_demo' is not installed" in line
+    assert "proj kernel install" in result.stderr
