@@ -79,11 +79,9 @@ def _proj_plain(value, _depth=0):
         return {"__proj_not_compared__": f"cannot be pickled ({type(exc).__name__}: {exc})"}
 """
 
-_DUMP_CELL = (
-    PLAIN_SOURCE
-    + r"""
+_DUMP_CELL = r"""
 import pickle as _proj_pickle
-_proj_values = {}
+_proj_values = {{}}
 for _proj_name in {names!r}:
     if _proj_name not in globals():
         _proj_values[_proj_name] = {{"__proj_not_compared__": "the notebook does not define it"}}
@@ -95,7 +93,6 @@ for _proj_name in {names!r}:
 with open({path!r}, "wb") as _proj_file:
     _proj_pickle.dump(_proj_values, _proj_file)
 """
-)
 
 _LOAD_SCRIPT = (
     PLAIN_SOURCE
@@ -390,7 +387,7 @@ def _execute(
     read: Any = nbformat.read  # untyped in nbformat
     new_cell: Any = nbformat.v4.new_code_cell
     document = read(str(notebook), as_version=4)
-    document.cells.append(new_cell(_DUMP_CELL.format(names=names, path=str(dump))))
+    document.cells.append(new_cell(PLAIN_SOURCE + _DUMP_CELL.format(names=names, path=str(dump))))
     client = NotebookClient(
         document,
         timeout=int(timeout),

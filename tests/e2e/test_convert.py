@@ -663,8 +663,8 @@ MISMATCH = {
             "metadata": {},
             "source": (
                 "import os\n\n"
-                "folder = os.path.basename(os.getcwd())\n"
-                "sizes = {'a': 1, 'b': len(folder)}\n"
+                "process = os.getpid()\n"
+                "sizes = {'a': 1, 'b': process}\n"
                 "rows = list(range(3))"
             ),
             "outputs": [],
@@ -678,16 +678,16 @@ MISMATCH = {
 @pytest.mark.slow
 @pytest.mark.usefixtures("jupyter_env")
 def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None:
-    """The notebook runs in notebooks/, the pipeline in the project root: the folder name
-    each sees differs, and so does everything computed from it."""
+    """The notebook runs in a kernel, the pipeline in another process: the process ids
+    each sees differ, and so does everything computed from them."""
     (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
     assert run_proj("kernel", "install", cwd=project).returncode == 0
     command = ["jupyter", "convert", "notebooks/where.ipynb", "--to-pipeline", "where"]
     result = run_proj(*command, "--verify", cwd=project, timeout=600)
     assert result.returncode == 1, result.output
     rows = _table_rows(result.stdout)
-    assert rows["folder"].startswith("where.folder different ('notebooks' vs ")
-    assert rows["sizes"].startswith("where.sizes different (9 vs ")
+    assert rows["process"].startswith("where.process different (")
+    assert rows["sizes"].startswith("where.sizes different (")
     assert rows["sizes"].endswith("at ['b'])")
     assert rows["rows"] == "where.rows equal"
     assert "1 equal, 2 different, 0 not compared" in result.stdout
