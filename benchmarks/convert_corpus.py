@@ -75,7 +75,7 @@ def fetch(name: str, version: str, cache: Path) -> Path:
     if target.is_dir():
         return target
     index = f"https://pypi.org/pypi/{name}/json"
-    with urllib.request.urlopen(index, timeout=120) as response:  # noqa: S310 - https
+    with urllib.request.urlopen(index, timeout=120) as response:
         data = json.load(response)
     files = data.get("releases", {}).get(version) or (
         data["urls"] if data["info"]["version"] == version else []
@@ -87,7 +87,7 @@ def fetch(name: str, version: str, cache: Path) -> Path:
     archive = cache / "sdists" / url.rsplit("/", 1)[1]
     archive.parent.mkdir(parents=True, exist_ok=True)
     if not archive.exists():
-        with urllib.request.urlopen(url, timeout=600) as response:  # noqa: S310 - https
+        with urllib.request.urlopen(url, timeout=600) as response:
             archive.write_bytes(response.read())
     partial = target.with_suffix(".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -177,9 +177,11 @@ def convert_one(row: Row, path: Path) -> dict[str, Any] | None:
         row.tagged = row.pipeline = f"unreadable ({first_line(exc)})"
         return None
     kernel = document.get("metadata", {}).get("kernelspec", {}) or {}
-    language = (kernel.get("language") or document.get("metadata", {}).get(
-        "language_info", {}
-    ).get("name") or "python").lower()
+    language = (
+        kernel.get("language")
+        or document.get("metadata", {}).get("language_info", {}).get("name")
+        or "python"
+    ).lower()
     if language != "python":
         row.tagged = row.pipeline = "not Python"
         return None
@@ -236,8 +238,10 @@ def run_one(row: Row, path: Path, document: dict[str, Any], project: Path, numbe
             else f"pipeline fails: {message}"
         )
         return
-    counts = {kind: sum(c.outcome == kind for c in report.comparisons) for kind in
-              ("equal", "different", "not compared")}
+    counts = {
+        kind: sum(c.outcome == kind for c in report.comparisons)
+        for kind in ("equal", "different", "not compared")
+    }
     if counts["different"]:
         row.run = "ran, DIFFERENT"
         row.details += [
@@ -292,31 +296,50 @@ def main() -> None:
                     else:
                         row.run = "-"
                 rows.append(row)
-                print(f"{row.project:24} {row.path[:58]:58} | {row.tagged[:40]:40} | "
-                      f"{row.pipeline[:40]:40} | {row.run}", flush=True)
+                print(
+                    f"{row.project:24} {row.path[:58]:58} | {row.tagged[:40]:40} | "
+                    f"{row.pipeline[:40]:40} | {row.run}",
+                    flush=True,
+                )
                 for detail in row.details:
                     print(f"{'':24}   {detail[:150]}", flush=True)
     summary(rows, time.perf_counter() - started)
 
 
+def _genuine(outcome: str) -> bool:
+    """A refusal the issue accepts: the code does not parse, or there is nothing to do."""
+    words = ("syntax error", "no code to turn into nodes", "IPython magic", "not Python")
+    return any(word in outcome for word in words)
+
+
 def summary(rows: list[Row], seconds: float) -> None:
-    python = [r for r in rows if r.tagged not in ("not Python",) and "unreadable" not in r.tagged]
-    with_functions = [r for r in python if r.tagged not in ("no functions",)]
+    python = [r for r in rows if r.tagged != "not Python" and "unreadable" not in r.tagged]
+    with_functions = [r for r in python if r.tagged != "no functions"]
     written = [r for r in with_functions if r.tagged.startswith("written")]
-    syntax = [r for r in with_functions if r.tagged.startswith("refused") and "syntax" in r.tagged.lower() or "was never closed" in r.tagged or "invalid" in r.tagged]
+    syntax = [r for r in with_functions if r.tagged.startswith("refused") and _genuine(r.tagged)]
     generated = [r for r in python if r.pipeline == "generated"]
+    genuine = [r for r in python if r.pipeline.startswith("refused") and _genuine(r.pipeline)]
+    other = [r for r in python if r.pipeline.startswith("refused") and not _genuine(r.pipeline)]
     runnable = [r for r in generated if r.run and not r.run.startswith("deps missing")]
     ran = [r for r in runnable if r.run.startswith("ran")]
     equal = [r for r in ran if "verified equal" in r.run]
+    projects = len({r.project for r in rows})
     print()
-    print(f"notebooks: {len(rows)} ({len(python)} Python) in {len(set(r.project for r in rows))} projects, {seconds:.0f} s")
-    print(f"tagged: {len(written)}/{len(with_functions)} written "
-          f"({len(with_functions) - len(written)} refused, {len(syntax)} of them syntax errors); "
-          f"{len(python) - len(with_functions)} without functions")
-    print(f"--to-pipeline: {len(generated)}/{len(python)} generated")
-    print(f"run: {len(ran)}/{len(runnable)} of the generated pipelines whose imports are available ran; "
-          f"{len(equal)}/{len(ran)} verified equal; "
-          f"{len(generated) - len(runnable)} not run (deps missing)")
+    print(f"notebooks: {len(rows)} ({len(python)} Python) in {projects} projects, {seconds:.0f} s")
+    print(
+        f"tagged: {len(written)}/{len(with_functions)} written, "
+        f"{len(with_functions) - len(written)} refused ({len(syntax)} genuine syntax errors); "
+        f"{len(python) - len(with_functions)} have no function cell"
+    )
+    print(
+        f"--to-pipeline: {len(generated)}/{len(python)} generated; refused: {len(genuine)} "
+        f"syntax errors, magic assignments or nothing to convert, {len(other)} other"
+    )
+    print(
+        f"run: {len(ran)}/{len(runnable)} generated pipelines whose imports are available ran, "
+        f"{len(equal)}/{len(ran)} verified equal; {len(generated) - len(runnable)} not run "
+        "(deps missing)"
+    )
 
 
 if __name__ == "__main__":

@@ -217,6 +217,7 @@ class Analyzer:
             replay.finish()
             for name, temp in replay.writes.items():
                 version = Version(name, number, temp, replay.used.get(name, False))
+                version.conditional = name in flow.conditional
                 current[name] = version
                 flow.versions.append(version)
             flows.append(flow)

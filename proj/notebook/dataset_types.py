@@ -29,6 +29,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from proj.notebook.records import Flow
 
+_TYPES = {
+    "pickle": ("pickle.PickleDataset", "pkl"),
+    "text": ("text.TextDataset", "txt"),
+    "matplotlib": ("matplotlib.MatplotlibDataset", "png"),
+    "plotly": ("plotly.JSONDataset", "json"),
+    "parquet": ("pandas.ParquetDataset", "parquet"),
+    "json": ("json.JSONDataset", "json"),
+}
 _JSON_CALLS = frozenset({"int", "float", "str", "bool", "len", "round"})
 _READERS = re.compile(r"read_(csv|parquet|excel|json|feather|table)")
 
@@ -101,20 +109,18 @@ def _changers(flows: list[Flow]) -> dict[str, set[str]]:
 def evident_type(value: ast.expr | None, *, parquet: bool, mutated: bool) -> tuple[str, str]:
     """The catalog type (and file extension) a value's expression makes evident; a
     container changed in place after it was built is not evidently JSON any more."""
+    kind = "pickle"
     if value is None:
-        return "pickle.PickleDataset", "pkl"
-    if _evidently_text(value):
-        return "text.TextDataset", "txt"
-    figure = _figure(value)
-    if figure == "matplotlib":
-        return "matplotlib.MatplotlibDataset", "png"
-    if figure == "plotly":
-        return "plotly.JSONDataset", "json"
-    if parquet and _evidently_frame(value):
-        return "pandas.ParquetDataset", "parquet"
-    if isinstance(value, (ast.Dict, ast.List)) and not mutated and _json_like(value):
-        return "json.JSONDataset", "json"
-    return "pickle.PickleDataset", "pkl"
+        pass
+    elif _evidently_text(value):
+        kind = "text"
+    elif _figure(value):
+        kind = str(_figure(value))
+    elif parquet and _evidently_frame(value):
+        kind = "parquet"
+    elif isinstance(value, (ast.Dict, ast.List)) and not mutated and _json_like(value):
+        kind = "json"
+    return _TYPES[kind]
 
 
 def _evidently_text(value: ast.expr) -> bool:
@@ -145,15 +151,11 @@ def _figure(value: ast.expr) -> str | None:
     if not isinstance(func, ast.Attribute):
         return None
     owner = func.value.id if isinstance(func.value, ast.Name) else None
-    if func.attr in ("figure", "subplots") and owner in ("plt", "pyplot"):
+    matplotlib = func.attr in ("figure", "subplots") and owner in ("plt", "pyplot")
+    if matplotlib or func.attr == "get_figure":
         return "matplotlib"
-    if func.attr == "get_figure":
-        return "matplotlib"
-    if owner == "px" or (owner == "go" and func.attr == "Figure"):
-        return "plotly"
-    if func.attr == "make_subplots":
-        return "plotly"
-    return None
+    plotly = owner == "px" or (owner == "go" and func.attr == "Figure")
+    return "plotly" if plotly or func.attr == "make_subplots" else None
 
 
 def _evidently_frame(value: ast.expr) -> bool:

@@ -280,6 +280,10 @@ class EventWalker:
         self.expr(node.test)
         self._block(node.body)
         self._block(node.orelse)
+        # A name every branch binds is bound whichever runs.
+        both = _definite_binds(node.body) & _definite_binds(node.orelse) if node.orelse else set()
+        for name in sorted(both):
+            self._add("bind", name, node.lineno)
 
     def _s_Try(self, node: ast.Try) -> None:
         self._block(node.body)
@@ -572,3 +576,25 @@ class EventWalker:
 
 def _pure(method: str) -> bool:
     return method in PURE_METHODS or method.startswith("to_")
+
+
+def _definite_binds(body: list[ast.stmt]) -> set[str]:
+    """Names a block binds on every path through it (assignments at its top level, and
+    ``if``/``else`` statements in it whose every branch binds them)."""
+    bound: set[str] = set()
+    for statement in body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = list(statement.targets)
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and (
+            not isinstance(statement, ast.AnnAssign) or statement.value is not None
+        ):
+            targets = [statement.target]
+        elif isinstance(statement, ast.If) and statement.orelse:
+            bound |= _definite_binds(statement.body) & _definite_binds(statement.orelse)
+        elif isinstance(statement, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
+            break
+        for target in targets:
+            elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+            bound.update(e.id for e in elements if isinstance(e, ast.Name))
+    return bound

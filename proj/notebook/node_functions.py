@@ -9,7 +9,8 @@ their parameters and ``catalog.save("x", v)`` by an assignment to a returned var
 functions reading data defined by earlier groups are copied in first; the body ends by
 returning the outputs (with a comment naming the values a node only passes on, see
 :meth:`proj.notebook.dataflow.Analyzer.order_changes`). An output the cells bind
-on some paths only (``if plt is not None: fig = ...``) is set to None first.
+on some paths only (``if ...: total = ...``) that later nodes read is set to None
+first (a dataset refuses None, so the run stops there, as the notebook would).
 Indentation never touches the inside of multi-line strings.
 """
 
@@ -86,7 +87,7 @@ def node_function(
     pieces: Lines = []
     unset = [name for name in outputs if name in flow.conditional]
     if unset:
-        note = "# Bound on some paths only: None when the notebook would not bind it."
+        note = "# Bound on some paths only: None (which stops the run) when not bound."
         pieces.append((note, None))
         pieces += [(f"{name} = None", None) for name in unset]
         pieces.append(("", None))

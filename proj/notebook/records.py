@@ -47,6 +47,7 @@ class Version:
         passed: The node only passes the value on unchanged, so that a later node that
             changes it in place runs after this one (see
             :meth:`proj.notebook.dataflow.Analyzer.order_changes`).
+        conditional: Bound on some paths only, with no earlier version to fall back on.
     """
 
     name: str
@@ -56,6 +57,7 @@ class Version:
     consumers: list[int] = field(default_factory=list)
     dataset: str = ""
     passed: bool = False
+    conditional: bool = False
 
 
 @dataclass

@@ -101,13 +101,14 @@ class Replay:
     def finish(self) -> None:
         """Settle the names the group binds on some paths only (under ``if``, in a
         loop): one an earlier group produced becomes an input, so the node passes its
-        value on when the path does not run; any other one is *conditional*: the node
+        value on when the path does not run (unless that version is conditional
+        itself); any other one is *conditional*: the node
         sets it to None first (see :attr:`~proj.notebook.records.Flow.conditional`)."""
         for name in self.writes:
             if name not in self.maybe or name in self.definite or name in self.read_versions:
                 continue
             version = self.current.get(name)
-            if version is not None:
+            if version is not None and not version.conditional:
                 self.read_versions.add(name)
                 version.consumers.append(self.number)
                 self.flow.inputs.append(Input("data", "", name, version))

@@ -209,22 +209,9 @@ class _Writer:
                 if self._persisted(version):
                     dataset = f"{self.name}.{version.dataset}"
                     persisted[version.name] = dataset
-                    entries[dataset] = self._entry(
-                        version.name, version.dataset, conditional=version.name in flow.conditional
-                    )
+                    entries[dataset] = self._entry(version.name, version.dataset)
         for flow in self.flows:
-            places: dict[tuple[int, int], list[str]] = {}
-            for version in self._outputs(flow):
-                if version.name in flow.conditional:
-                    places.setdefault(flow.conditional[version.name], []).append(version.name)
-            for (cell, line), names in places.items():
-                shown = ", ".join(f"'{name}'" for name in names)
-                verb = "is" if len(names) == 1 else "are"
-                self.warnings.append(
-                    f"cell {cell}, line {line}: {shown} {verb} bound on some paths only (under "
-                    "a condition or in a loop); the node sets it to None first, so the "
-                    "pipeline passes None on when that path does not run."
-                )
+            self._report_conditional(flow)
         nodes_lines = self._nodes_module(functions)
         body = "\n".join(line for line, _ in nodes_lines) + "\n"
         if self.paths is not None:
@@ -327,6 +314,9 @@ class _Writer:
         return names
 
     def _persisted(self, version: Version) -> bool:
+        return self._unread_final(version) and not self._conditional(version)
+
+    def _unread_final(self, version: Version) -> bool:
         return (
             not version.consumers
             and not version.used
@@ -334,6 +324,35 @@ class _Writer:
             and not version.temp
             and not version.name.startswith("_")
         )
+
+    def _conditional(self, version: Version) -> bool:
+        return version.name in self.dataflow.flows[version.group].conditional
+
+    def _report_conditional(self, flow: Flow) -> None:
+        """Warn about the names a node binds on some paths only: not persisted (a
+        dataset cannot hold "nothing"), or set to None first when later nodes read them."""
+        places: dict[tuple[tuple[int, int], bool], list[str]] = {}
+        for version in flow.versions:
+            if version.name not in flow.conditional:
+                continue
+            if version.consumers or self._unread_final(version):
+                key = (flow.conditional[version.name], bool(version.consumers))
+                places.setdefault(key, []).append(version.name)
+        for ((cell, line), passed), names in places.items():
+            shown = ", ".join(f"'{name}'" for name in names)
+            verb = "is" if len(names) == 1 else "are"
+            start = f"cell {cell}, line {line}: {shown} {verb} bound on some paths only (under "
+            if passed:
+                self.warnings.append(
+                    f"{start}a condition or in a loop); the node sets it to None first, and "
+                    "the pipeline stops there when that path does not run (as the notebook "
+                    "would on reading it)."
+                )
+            else:
+                self.warnings.append(
+                    f"{start}a condition or in a loop), so the pipeline does not persist it; "
+                    "bind it on every path (before the `if` or loop) to persist it."
+                )
 
     def _outputs(self, flow: Flow) -> list[Version]:
         return [v for v in flow.versions if v.consumers or self._persisted(v)]
@@ -486,12 +505,10 @@ class _Writer:
 
     # ------------------------------------------------------------------ catalog
 
-    def _entry(self, variable: str, dataset: str, *, conditional: bool) -> dict[str, str]:
+    def _entry(self, variable: str, dataset: str) -> dict[str, str]:
         if self._last_values is None:
             self._last_values = last_values(self.dataflow.flows)
         value, mutated = self._last_values.get(variable, (None, False))
-        if conditional:
-            value = None  # may be None: only pickle stores both
         kind, extension = evident_type(value, parquet=self.parquet, mutated=mutated)
         return {"type": kind, "filepath": f"data/08_reporting/{self.name}/{dataset}.{extension}"}
 

@@ -664,7 +664,7 @@ MISMATCH = {
             "source": (
                 "import os\n\n"
                 "process = os.getpid()\n"
-                "sizes = {'a': 1, 'b': process}\n"
+                "sizes = {'a': 1, 'b': os.getpid() * 2}\n"
                 "rows = list(range(3))"
             ),
             "outputs": [],
@@ -699,9 +699,7 @@ def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None
     assert not [node for node in node_statuses(project) if node.startswith("where.")]
 
 
-def test_verify_without_the_kernel_says_how_to_install_it(
-    project: Path, tmp_path: Path
-) -> None:
+def test_verify_without_the_kernel_says_how_to_install_it(project: Path, tmp_path: Path) -> None:
     (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
     empty = {
         variable: str(tmp_path / "empty" / variable.lower())
