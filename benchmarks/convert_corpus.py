@@ -321,8 +321,10 @@ def summary(rows: list[Row], seconds: float) -> None:
     genuine = [r for r in python if r.pipeline.startswith("refused") and _genuine(r.pipeline)]
     other = [r for r in python if r.pipeline.startswith("refused") and not _genuine(r.pipeline)]
     runnable = [r for r in generated if r.run and not r.run.startswith("deps missing")]
+    broken = [r for r in runnable if r.run.startswith("notebook fails")]
     ran = [r for r in runnable if r.run.startswith("ran")]
     equal = [r for r in ran if "verified equal" in r.run]
+    compared = [r for r in equal if not r.run.startswith("ran, verified equal (0 equal")]
     projects = len({r.project for r in rows})
     print()
     print(f"notebooks: {len(rows)} ({len(python)} Python) in {projects} projects, {seconds:.0f} s")
@@ -335,10 +337,13 @@ def summary(rows: list[Row], seconds: float) -> None:
         f"--to-pipeline: {len(generated)}/{len(python)} generated; refused: {len(genuine)} "
         f"syntax errors, magic assignments or nothing to convert, {len(other)} other"
     )
+    working = len(runnable) - len(broken)
     print(
-        f"run: {len(ran)}/{len(runnable)} generated pipelines whose imports are available ran, "
-        f"{len(equal)}/{len(ran)} verified equal; {len(generated) - len(runnable)} not run "
-        "(deps missing)"
+        f"run: {len(runnable)} generated pipelines have their imports available; "
+        f"{len(broken)} of those notebooks fail by themselves when run top to bottom; "
+        f"{len(ran)}/{working} pipelines of the others ran, {len(equal)}/{len(ran)} verified "
+        f"equal ({len(compared)} with at least one value compared); "
+        f"{len(generated) - len(runnable)} not run (deps missing)"
     )
 
 

@@ -402,11 +402,15 @@ def _execute(
             hint="Install the project's kernel with `proj kernel install`.",
         ) from exc
     except (CellExecutionError, CellTimeoutError) as exc:
+        import re
+
         number = _failed_cell(document)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+        last = text.splitlines()[-1] if text else type(exc).__name__
         raise NotebookError(
             f"{notebook.name} fails when run top to bottom"
             + (f" (cell {number})" if number else "")
-            + f": {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}",
+            + f": {last}",
             hint="Make the notebook run from a fresh kernel first; --verify compares its "
             "final values with the pipeline's.",
         ) from exc
