@@ -17,8 +17,10 @@ The values compared are those the pipeline persists (the notebook's variables th
 nothing reads) and those the notebook saves with ``catalog.save("name", variable)``.
 Both sides turn values into plain data before pickling them (objects of the
 notebook's own classes become dicts of their attributes, since the classes live in
-different modules on each side); figures (matplotlib, plotly) and values that cannot be
-pickled are *not compared*, with the reason.
+different modules on each side); figures (matplotlib, plotly), objects of other
+libraries' classes that have no equality of their own (``==`` would only compare
+identities: a fitted model) and values that cannot be pickled are *not compared*, with
+the reason.
 """
 
 from __future__ import annotations
@@ -74,9 +76,11 @@ def _proj_plain(value, _depth=0):
             return {"__proj_class__": kind.__qualname__, **attributes}
     try:
         pickle.dumps(value)
-        return value
     except Exception as exc:
         return {"__proj_not_compared__": f"cannot be pickled ({type(exc).__name__}: {exc})"}
+    if getattr(kind, "__eq__", None) is object.__eq__:
+        return {"__proj_not_compared__": f"{module}.{kind.__qualname__} has no equality of its own"}
+    return value
 """
 
 _DUMP_CELL = r"""

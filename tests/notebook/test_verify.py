@@ -52,3 +52,15 @@ def test_figures_and_unpicklable_values_are_not_compared() -> None:
     assert _compare_one("x", "p.x", pickle.dumps(3), pickle.dumps(3)).outcome == "equal"
     different = _compare_one("x", "p.x", pickle.dumps(3), pickle.dumps(4))
     assert (different.outcome, different.detail) == ("different", "3 vs 4")
+
+
+def test_objects_without_equality_of_their_own_are_not_compared() -> None:
+    import fractions
+    import random
+
+    namespace: dict[str, object] = {}
+    exec(PLAIN_SOURCE, namespace)
+    plain = namespace["_proj_plain"]
+    opaque = plain(random.Random(1))  # type: ignore[operator]
+    assert opaque == {"__proj_not_compared__": "random.Random has no equality of its own"}
+    assert plain(fractions.Fraction(1, 3)) == fractions.Fraction(1, 3)  # type: ignore[operator]
