@@ -19,7 +19,8 @@ them there, and for every ``.ipynb`` in them (checkpoints skipped) reports:
   ``proj run``, and compares every persisted value: ``equal``, ``different`` (with the
   first difference), or why it did not run.
 
-Run: ``python benchmarks/convert_corpus.py [--cache DIR] [--no-run] [--only NAME...]``.
+Run: ``python benchmarks/convert_corpus.py [--cache DIR] [--no-run] [--only NAME...]
+[--limit N]``, with an interpreter that has the corpus's libraries to run more of it.
 Summary lines at the end give the rates the issue targets.
 """
 
@@ -276,6 +277,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "proj-corpus")
     parser.add_argument("--no-run", action="store_true", help="Skip run / verify.")
     parser.add_argument("--only", nargs="*", help="Only these projects.")
+    parser.add_argument("--limit", type=int, help="At most this many notebooks a project.")
     args = parser.parse_args()
     rows: list[Row] = []
     started = time.perf_counter()
@@ -286,7 +288,7 @@ def main() -> None:
             if args.only and name not in args.only:
                 continue
             folder = fetch(name, version, args.cache)
-            for path in notebooks(folder):
+            for path in notebooks(folder)[: args.limit]:
                 number += 1
                 row = Row(f"{name}-{version}", path.relative_to(folder).as_posix())
                 document = convert_one(row, path)
