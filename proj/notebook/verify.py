@@ -442,7 +442,9 @@ def _run_pipeline(root: Path, name: str, timeout: float) -> None:
         check=False,
     )
     if done.returncode != 0:
-        tail = "\n".join((done.stderr.strip() or done.stdout.strip()).splitlines()[-8:])
+        output = f"{done.stdout}\n{done.stderr}".splitlines()
+        errors = [line.strip() for line in output if line.startswith("Error:")]
+        tail = errors[-1][len("Error:") :].strip() if errors else "\n".join(output[-8:])
         raise NotebookError(
             f"The pipeline '{name}' fails: {tail}",
             hint=f"Run `proj run --pipeline {name} --verbose` to see where.",
