@@ -47,7 +47,7 @@ from proj.notebook.statements import analyze_cell
 
 if TYPE_CHECKING:
     import ast
-    from collections.abc import Mapping
+    from collections.abc import Container, Mapping
     from pathlib import Path
 
     from proj.notebook.grouping import Split
@@ -112,6 +112,7 @@ def to_pipeline(
     split: Split = "headings",
     parquet: bool | None = None,
     paths: tuple[Path, Path] | None = None,
+    dataset_types: Container[str] | None = None,
 ) -> PipelineResult:
     """Convert a whole notebook into the modular pipeline ``name``.
 
@@ -123,6 +124,9 @@ def to_pipeline(
             (see :mod:`proj.notebook.grouping`).
         parquet: Whether evident DataFrames may be persisted as Parquet; default:
             when pyarrow is installed.
+        dataset_types: The catalog types this proj knows; a value whose evident type
+            is not among them is persisted with pickle (with a warning). Default: the
+            built-in types of :mod:`proj.io.registry`.
         paths: ``(notebook folder, project root)``: rewrite string literals that are
             paths relative to the notebook's folder relative to the project root, with a
             warning each (:mod:`proj.notebook.paths`); None leaves them.
@@ -150,7 +154,12 @@ def to_pipeline(
     _raise(notebook, dataflow.problems)
     if parquet is None:
         parquet = importlib.util.find_spec("pyarrow") is not None
+    if dataset_types is None:
+        from proj.io import registry
+
+        dataset_types = getattr(registry, "BUILTIN_TYPES", None)
     writer = _Writer(notebook, name, dataflow, parquet)
+    writer.dataset_types = dataset_types
     writer.paths = paths
     return writer.result()
 
@@ -189,6 +198,7 @@ class _Writer:
         self._last_values: dict[str, tuple[ast.expr | None, bool]] | None = None
         self.warnings = list(dataflow.warnings)
         self.paths: tuple[Path, Path] | None = None
+        self.dataset_types: Container[str] | None = None
 
     # ------------------------------------------------------------------ result
 
@@ -510,6 +520,12 @@ class _Writer:
             self._last_values = last_values(self.dataflow.flows)
         value, mutated = self._last_values.get(variable, (None, False))
         kind, extension = evident_type(value, parquet=self.parquet, mutated=mutated)
+        if self.dataset_types is not None and kind not in self.dataset_types:
+            self.warnings.append(
+                f"'{variable}' looks like a value for {kind}, which this installation of "
+                "proj does not provide; it is persisted with pickle.PickleDataset."
+            )
+            kind, extension = "pickle.PickleDataset", "pkl"
         return {"type": kind, "filepath": f"data/08_reporting/{self.name}/{dataset}.{extension}"}
 
 

@@ -109,3 +109,19 @@ def test_the_converter_picks_the_dataset_type_a_value_makes_evident() -> None:
     assert kind("{'rows': len(df), 'name': 'x'}") == "json.JSONDataset"
     assert kind("{'rows': len(df)}", mutated=True) == "pickle.PickleDataset"
     assert kind("model.fit(X)") == "pickle.PickleDataset"
+
+
+def test_a_type_this_proj_lacks_falls_back_to_pickle_with_a_warning() -> None:
+    from proj.notebook import to_pipeline
+    from tests.notebook.conftest import notebook
+
+    data = notebook("import matplotlib.pyplot as plt", "fig = plt.figure()")
+    result = to_pipeline(data, "p", dataset_types={"pickle.PickleDataset"})
+    assert result.catalog_entries["p.fig"]["type"] == "pickle.PickleDataset"
+    assert result.warnings == [
+        "'fig' looks like a value for matplotlib.MatplotlibDataset, which this installation "
+        "of proj does not provide; it is persisted with pickle.PickleDataset."
+    ]
+    every = {"pickle.PickleDataset", "matplotlib.MatplotlibDataset"}
+    chosen = to_pipeline(data, "p", dataset_types=every).catalog_entries["p.fig"]["type"]
+    assert chosen == "matplotlib.MatplotlibDataset"
