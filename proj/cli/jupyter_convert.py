@@ -14,6 +14,7 @@ import typer
 
 if TYPE_CHECKING:
     from proj.notebook.convert import ConversionReport
+    from proj.notebook.verify import VerifyReport
 
 
 def convert(
@@ -47,6 +48,20 @@ def convert(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Show the changes as a unified diff; write nothing."
     ),
+    verify: bool = typer.Option(
+        False,
+        "--verify",
+        help="With --to-pipeline: run the notebook (nbclient, the project's kernel) and the "
+        "new pipeline, and compare every value the pipeline persists with the notebook's "
+        "final value of that name. Exit status 1 when one differs.",
+    ),
+    kernel: str | None = typer.Option(
+        None,
+        "--kernel",
+        metavar="NAME",
+        help="With --verify: the Jupyter kernel to run the notebook in "
+        "(default: the project's, proj_<package>; see `proj kernel install`).",
+    ),
 ) -> None:
     """Convert notebook code into project code.
 
@@ -70,6 +85,11 @@ def convert(
     setup_logging()
     paths = list(notebooks or [])
     _check_arguments(paths, all_notebooks=all_notebooks, to_pipeline=to_pipeline, split=split)
+    if verify and (to_pipeline is None or dry_run):
+        raise typer.BadParameter(
+            "--verify needs --to-pipeline NAME and writes the pipeline (no --dry-run).",
+            param_hint="--verify",
+        )
     from proj.notebook.convert import convert_notebooks, convert_to_pipeline
 
     if to_pipeline is not None:
@@ -83,6 +103,40 @@ def convert(
     else:
         report = convert_notebooks(None if all_notebooks else paths, force=force, dry_run=dry_run)
     _render(report, to_pipeline=to_pipeline)
+    if verify and to_pipeline is not None:
+        from proj.notebook.verify import verify_pipeline
+
+        checked = verify_pipeline(paths[0], to_pipeline, kernel_name=kernel)
+        _render_verify(checked)
+        if not checked.ok:
+            raise typer.Exit(1)
+
+
+def _render_verify(report: VerifyReport) -> None:
+    """The table of values compared: name, dataset, outcome (first difference)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from proj.cli.output import console
+
+    table = Table(title=f"Notebook vs pipeline '{report.pipeline}'", title_justify="left")
+    for column in ("value", "dataset", "result"):
+        table.add_column(column, overflow="fold")
+    styles = {"equal": "green", "different": "bold red", "not compared": "yellow"}
+    for item in report.comparisons:
+        text = f"[{styles[item.outcome]}]{item.outcome}[/]"
+        if item.detail:
+            text += f" ({escape(item.detail)})"
+        table.add_row(escape(item.name), escape(item.dataset), text)
+    out = console()
+    if report.comparisons:
+        out.print(table)
+    else:
+        out.print("Nothing to compare: the pipeline persists no value.")
+    counts = dict.fromkeys(styles, 0)
+    for item in report.comparisons:
+        counts[item.outcome] += 1
+    out.print(", ".join(f"{number} {kind}" for kind, number in counts.items()))
 
 
 def _check_arguments(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from proj.framework.context import Context
 from proj.framework.project import ProjectMetadata, bootstrap_project, find_project
-from proj.framework.registry import find_pipelines
+from proj.framework.registry import default_pipeline, find_pipelines
 from proj.framework.session import RunRequest, Session
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "RunRequest",
     "Session",
     "bootstrap_project",
+    "default_pipeline",
     "find_pipelines",
     "find_project",
 ]

@@ -10,6 +10,7 @@ from proj.exceptions import ProjectError
 from proj.framework.imports import import_project_module
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from proj.framework.project import ProjectMetadata
@@ -106,6 +107,49 @@ def _build_pipeline(package_name: str, name: str, folder: Path, source_dir: Path
             f"{type(result).__name__}, not a Pipeline."
         )
     return result
+
+
+#: Module attribute of a ``pipeline.py``: False keeps it out of :func:`default_pipeline`.
+JOIN_DEFAULT = "JOIN_DEFAULT"
+
+
+def default_pipeline(
+    pipelines: Mapping[str, Pipeline], package_name: str | None = None
+) -> Pipeline:
+    """What a bare ``proj run`` runs: the pipelines that join ``__default__``, summed.
+
+    Every pipeline of :func:`find_pipelines` joins, except one whose ``pipeline.py`` sets
+    ``JOIN_DEFAULT = False``: ``proj jupyter convert --to-pipeline`` writes converted
+    notebooks that way, so that converting one never changes what a plain ``proj run``
+    runs; set it to True (or delete the line) to add the pipeline. Names that are not
+    modular pipelines of the package (added by hand to the dict) join too.
+
+    Args:
+        pipelines: Pipeline name -> pipeline (``__default__`` itself is ignored).
+        package_name: The project's package; default: the caller's package.
+
+    Returns:
+        The sum of the joining pipelines (an empty Pipeline when none).
+    """
+    import sys
+
+    from proj.pipeline import Pipeline
+
+    if package_name is None:
+        frame = inspect.currentframe()
+        caller = frame.f_back if frame is not None else None
+        module_name = caller.f_globals.get("__name__", "") if caller is not None else ""
+        package_name = module_name.split(".")[0]
+    total = Pipeline([])
+    for name, pipeline in pipelines.items():
+        if name == DEFAULT_PIPELINE:
+            continue
+        module = sys.modules.get(f"{package_name}.pipelines.{name}.pipeline")
+        if module is not None and getattr(module, JOIN_DEFAULT, True) is False:
+            logger.debug("Pipeline %r stays out of __default__ (JOIN_DEFAULT = False).", name)
+            continue
+        total = total + pipeline
+    return total
 
 
 def load_pipelines(metadata: ProjectMetadata) -> dict[str, Pipeline]:

@@ -15,7 +15,11 @@
 
 Every conversion is planned in full first; then each file is checked against hand edits
 (:func:`~proj.notebook.writing.check_overwrite`), the new code is imported in a fresh
-interpreter, and only then are files written, each atomically. With ``dry_run`` nothing
+interpreter, and only then are files written, each atomically. A module of tagged cells
+is written even when that import fails (the notebook may come from another
+environment): each package missing here is a warning with the ``pip install`` to run,
+any other failure a warning with the cell and line. A pipeline must import: a missing
+package or failure is an error and nothing is written. With ``dry_run`` nothing
 is written and the report carries the diffs. Notebook names in headers are paths
 relative to the project root, so the output does not depend on where the project lives.
 """
@@ -34,6 +38,8 @@ from proj.notebook.writing import (
     ImportCheck,
     check_imports,
     check_overwrite,
+    missing_imports,
+    pip_install,
     read_text,
     write_atomic,
 )
@@ -152,8 +158,9 @@ def convert_notebooks(
     Raises:
         ProjectNotFoundError: No project around ``project_path``.
         NotebookError: A notebook cannot be read or converted, two notebooks share a
-            stem, a target was edited by hand (without ``force``), or the code does not
-            import. Nothing is written then.
+            stem, or a target was edited by hand (without ``force``). Nothing is
+            written then. A module that fails to import (a package missing from this
+            environment, a name the notebook computes) is written, with a warning.
     """
     from proj.notebook.module import convert_module
     from proj.notebook.reading import read_notebook
@@ -192,6 +199,15 @@ def convert_notebooks(
         target = package / f"{stem}.py"
         report.changes.append(FileChange(target, read_text(target), result.source))
         report.converted[label] = [report.relative(target)]
+        missing = missing_imports(result.source, metadata.source_dir)
+        for module, line in missing:
+            report.warnings.append(
+                f"{label}: {result.where(line)}: the package '{module}' is not installed in "
+                f"this environment; {report.relative(target)} is written anyway. Install it "
+                f"with: {pip_install(module)}"
+            )
+        if missing:
+            continue  # importing it would only fail on the missing package
         checks.append(
             ImportCheck(
                 label=report.relative(target),
@@ -199,6 +215,7 @@ def convert_notebooks(
                 module=f"{stem}.py",
                 call="",
                 where=_module_origin(result),
+                strict=False,
             )
         )
     if report.changes:
@@ -246,9 +263,34 @@ def convert_to_pipeline(
     metadata = _project(project_path)
     root = metadata.project_path
     label = _label(notebook, root)
-    result = to_pipeline(notebook, name, notebook_name=label, split=split)
+    result = to_pipeline(
+        notebook,
+        name,
+        notebook_name=label,
+        split=split,
+        paths=(Path(notebook).resolve().parent, root),
+    )
+    missing = missing_imports(result.nodes_source, metadata.source_dir)
+    if missing:
+        needed = ", ".join(f"'{module}' ({result.where(line)})" for module, line in missing)
+        commands = "; ".join(pip_install(module) for module, _ in missing)
+        raise NotebookError(
+            f"{label}: the pipeline imports packages this environment does not have: "
+            f"{needed}. A pipeline that cannot import would stop `proj run`; nothing "
+            "was written.",
+            hint=f"Install them ({commands}) and convert again.",
+        )
     report = ConversionReport(root, dry_run=dry_run, persisted=dict(result.persisted))
     report.warnings += [f"{label}: {w}" for w in result.warnings]
+    registry = read_text(metadata.package_dir / "pipeline_registry.py") or ""
+    if "default_pipeline" not in registry and "JOIN_DEFAULT" not in registry:
+        report.warnings.append(
+            f"{report.relative(metadata.package_dir / 'pipeline_registry.py')} does not use "
+            "proj.framework.default_pipeline(), so if it sums every pipeline into "
+            f"__default__, a plain `proj run` now runs '{name}' too. Use "
+            'pipelines["__default__"] = default_pipeline(pipelines) to keep converted '
+            "pipelines (JOIN_DEFAULT = False) out."
+        )
     folder = metadata.package_dir / "pipelines" / name
     files = {
         "nodes.py": result.nodes_source,

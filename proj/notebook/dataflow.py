@@ -214,8 +214,10 @@ class Analyzer:
                         module_level.append(ref)
                         continue
                     replay.statement(ref)
+            replay.finish()
             for name, temp in replay.writes.items():
                 version = Version(name, number, temp, replay.used.get(name, False))
+                version.conditional = name in flow.conditional
                 current[name] = version
                 flow.versions.append(version)
             flows.append(flow)

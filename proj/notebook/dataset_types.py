@@ -6,8 +6,13 @@ statically:
 * ``text.TextDataset`` (``.txt``): a string literal, an f-string, ``str(...)``, or
   ``"...".join(...)`` / ``"...".format(...)``;
 * ``pandas.ParquetDataset`` (``.parquet``), only when pyarrow is installed: the result
-  of ``.merge(...)``, ``.reset_index()`` (without ``drop=``) or ``pd.read_*(...)``,
-  which are DataFrames;
+  of ``.merge(...)``, ``.reset_index()`` (without ``drop=``), ``.to_frame()``,
+  ``.pivot_table(...)``, ``pd.read_*(...)`` or ``pd.DataFrame(...)`` (``pd`` or
+  ``pandas``), which are DataFrames;
+* ``matplotlib.MatplotlibDataset`` (``.png``): a matplotlib figure, ``plt.figure(...)``,
+  the first name of ``fig, ax = plt.subplots(...)`` or ``ax.get_figure()``;
+* ``plotly.JSONDataset`` (``.json``): a plotly figure, ``px.<chart>(...)``,
+  ``go.Figure(...)`` or ``make_subplots(...)``;
 * ``json.JSONDataset`` (``.json``): a dict or list display whose keys are strings and
   whose leaves are literals or calls of ``int``, ``float``, ``str``, ``bool``, ``len``
   or ``round``, and that is not changed in place afterwards;
@@ -24,6 +29,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from proj.notebook.records import Flow
 
+_TYPES = {
+    "pickle": ("pickle.PickleDataset", "pkl"),
+    "text": ("text.TextDataset", "txt"),
+    "matplotlib": ("matplotlib.MatplotlibDataset", "png"),
+    "plotly": ("plotly.JSONDataset", "json"),
+    "parquet": ("pandas.ParquetDataset", "parquet"),
+    "json": ("json.JSONDataset", "json"),
+}
 _JSON_CALLS = frozenset({"int", "float", "str", "bool", "len", "round"})
 _READERS = re.compile(r"read_(csv|parquet|excel|json|feather|table)")
 
@@ -45,13 +58,7 @@ def last_values(flows: list[Flow]) -> dict[str, tuple[ast.expr | None, bool]]:
         for analysis in flow.group.cells:
             for statement in analysis.statements:
                 node = statement.node
-                plain = (
-                    node.targets[0].id
-                    if isinstance(node, ast.Assign)
-                    and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                    else None
-                )
+                plain = _plain_target(node)
                 for event in statement.events:
                     if event.name == plain:
                         continue
@@ -65,7 +72,27 @@ def last_values(flows: list[Flow]) -> dict[str, tuple[ast.expr | None, bool]]:
                 if plain is not None:
                     assert isinstance(node, ast.Assign)
                     values[plain] = (node.value, False)
+                    if isinstance(node.targets[0], ast.Tuple) and not _subplots(node.value):
+                        values[plain] = (None, False)
     return values
+
+
+def _plain_target(node: ast.stmt) -> str | None:
+    """The name ``name = ...`` assigns, or the first of ``fig, ax = ...``."""
+    if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+        return None
+    target = node.targets[0]
+    if isinstance(target, ast.Tuple) and target.elts:
+        target = target.elts[0]
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def _subplots(value: ast.expr) -> bool:
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "subplots"
+    )
 
 
 def _changers(flows: list[Flow]) -> dict[str, set[str]]:
@@ -82,15 +109,18 @@ def _changers(flows: list[Flow]) -> dict[str, set[str]]:
 def evident_type(value: ast.expr | None, *, parquet: bool, mutated: bool) -> tuple[str, str]:
     """The catalog type (and file extension) a value's expression makes evident; a
     container changed in place after it was built is not evidently JSON any more."""
+    kind = "pickle"
     if value is None:
-        return "pickle.PickleDataset", "pkl"
-    if _evidently_text(value):
-        return "text.TextDataset", "txt"
-    if parquet and _evidently_frame(value):
-        return "pandas.ParquetDataset", "parquet"
-    if isinstance(value, (ast.Dict, ast.List)) and not mutated and _json_like(value):
-        return "json.JSONDataset", "json"
-    return "pickle.PickleDataset", "pkl"
+        pass
+    elif _evidently_text(value):
+        kind = "text"
+    elif _figure(value):
+        kind = str(_figure(value))
+    elif parquet and _evidently_frame(value):
+        kind = "parquet"
+    elif isinstance(value, (ast.Dict, ast.List)) and not mutated and _json_like(value):
+        kind = "json"
+    return _TYPES[kind]
 
 
 def _evidently_text(value: ast.expr) -> bool:
@@ -111,15 +141,34 @@ def _evidently_text(value: ast.expr) -> bool:
     )
 
 
+def _figure(value: ast.expr) -> str | None:
+    """``"matplotlib"`` or ``"plotly"`` when the value is evidently such a figure."""
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    if isinstance(func, ast.Name):
+        return "plotly" if func.id == "make_subplots" else None
+    if not isinstance(func, ast.Attribute):
+        return None
+    owner = func.value.id if isinstance(func.value, ast.Name) else None
+    matplotlib = func.attr in ("figure", "subplots") and owner in ("plt", "pyplot")
+    if matplotlib or func.attr == "get_figure":
+        return "matplotlib"
+    plotly = owner == "px" or (owner == "go" and func.attr == "Figure")
+    return "plotly" if plotly or func.attr == "make_subplots" else None
+
+
 def _evidently_frame(value: ast.expr) -> bool:
     if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
         return False
     method = value.func.attr
     drops = any(k.arg == "drop" for k in value.keywords)
+    owner = value.func.value.id if isinstance(value.func.value, ast.Name) else None
     return (
-        method == "merge"
+        method in ("merge", "to_frame", "pivot_table")
         or (method == "reset_index" and not drops)
         or _READERS.fullmatch(method) is not None
+        or (owner in ("pd", "pandas") and method == "DataFrame")
     )
 
 

@@ -240,7 +240,16 @@ class EventWalker:
     def _s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.expr(node.value)
+        self.annotation(node.annotation)
+        if node.value is not None:
             self.target(node.target)
+
+    def annotation(self, node: ast.expr) -> None:
+        """Read the names of an annotation: the module needs their imports. A string
+        annotation (a forward reference) is not read: it may name what comes later."""
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name):
+                self._add("read", child.id, child.lineno)
 
     def _s_AugAssign(self, node: ast.AugAssign) -> None:
         if isinstance(node.target, ast.Name):
@@ -271,6 +280,10 @@ class EventWalker:
         self.expr(node.test)
         self._block(node.body)
         self._block(node.orelse)
+        # A name every branch binds is bound whichever runs.
+        both = _definite_binds(node.body) & _definite_binds(node.orelse) if node.orelse else set()
+        for name in sorted(both):
+            self._add("bind", name, node.lineno)
 
     def _s_Try(self, node: ast.Try) -> None:
         self._block(node.body)
@@ -321,6 +334,12 @@ class EventWalker:
         for expr in (*node.decorator_list, *args.defaults, *args.kw_defaults):
             if expr is not None:
                 self.expr(expr)
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        for arg in every:
+            if arg is not None and arg.annotation is not None:
+                self.annotation(arg.annotation)
+        if node.returns is not None:
+            self.annotation(node.returns)
         self._add("bind", node.name, node.lineno)
         free = scope_free_names(node, frozenset())
         self.deferred.merge(free)
@@ -557,3 +576,25 @@ class EventWalker:
 
 def _pure(method: str) -> bool:
     return method in PURE_METHODS or method.startswith("to_")
+
+
+def _definite_binds(body: list[ast.stmt]) -> set[str]:
+    """Names a block binds on every path through it (assignments at its top level, and
+    ``if``/``else`` statements in it whose every branch binds them)."""
+    bound: set[str] = set()
+    for statement in body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = list(statement.targets)
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and (
+            not isinstance(statement, ast.AnnAssign) or statement.value is not None
+        ):
+            targets = [statement.target]
+        elif isinstance(statement, ast.If) and statement.orelse:
+            bound |= _definite_binds(statement.body) & _definite_binds(statement.orelse)
+        elif isinstance(statement, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
+            break
+        for target in targets:
+            elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+            bound.update(e.id for e in elements if isinstance(e, ast.Name))
+    return bound

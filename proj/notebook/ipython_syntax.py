@@ -2,8 +2,11 @@
 
 :func:`python_source` blanks, line for line (so line numbers keep pointing at the cell):
 
-* line magics (``%time f()``), shell escapes (``!pip install x``), help
+* line magics (``%matplotlib inline``), shell escapes (``!pip install x``), help
   (``obj?``, ``?obj``, ``obj??``) and magic assignments (``files = !ls``);
+  a blanked line inside a block becomes ``pass`` when the block needs a body;
+* ``%time STATEMENT`` (not ``%timeit``) keeps its statement, which IPython runs once in
+  the notebook's namespace (``%time model = fit(X)`` binds ``model``);
 * the first line of a cell magic whose body is Python (``%%time``, ``%%timeit``,
   ``%%capture``, ``%%prun``); any other cell magic (``%%bash``, ``%%sql``,
   ``%%writefile``, ...) makes the whole cell non-Python (``skipped``).
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 #: Cell magics whose body is ordinary Python code.
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+_TIMED = re.compile(r"^(\s*)%time\s+(\S.*)$")
 _MAGIC_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w\s,.\[\]()]*=\s*[!%]")
 
 
@@ -122,23 +126,51 @@ def python_source(cell: Cell) -> PythonSource:
     magic: list[tuple[int, str]] = list(already)
     assignments: list[tuple[int, str]] = []
     out: list[str] = []
+    indented: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         if scanner.between_statements:
             stripped = line.strip()
             trial = scanner.copy()
             help_line = trial.feed(line)
+            timed = _TIMED.match(line)
+            if timed and not help_line:
+                # `%time x = f()` runs (and binds) like `x = f()`: keep the statement.
+                out.append(timed.group(1) + timed.group(2))
+                scanner = _Scanner()
+                scanner.feed(timed.group(2))
+                continue
             if (stripped and stripped[0] in "%!?") or help_line or _MAGIC_ASSIGNMENT.match(line):
                 magic.append((number, line))
                 if _MAGIC_ASSIGNMENT.match(line):
                     assignments.append((number, line))
+                indent = line[: len(line) - len(line.lstrip())]
+                if indent:
+                    indented.append((len(out), indent))
                 out.append("")
                 continue
             scanner = trial
         else:
             scanner.feed(line)
         out.append(line)
+    if indented:
+        out = _fill_blocks(out, indented)
     return PythonSource(
         text="\n".join(out),
         magic_lines=tuple(magic),
         magic_assignments=tuple(assignments),
     )
+
+
+def _fill_blocks(out: list[str], indented: list[tuple[int, str]]) -> list[str]:
+    """Put ``pass`` where an indented magic was blanked, when that is what makes the
+    cell parse (``if fast:`` followed only by ``!pip install x`` needs a body)."""
+    import ast
+
+    filled = [*out]
+    for index, indent in indented:
+        filled[index] = f"{indent}pass"
+    try:
+        ast.parse("\n".join(filled))
+    except SyntaxError:
+        return out
+    return filled

@@ -3,18 +3,22 @@
 The rule, in full:
 
 * **Roots.** Every function, class, ``name = lambda ...`` and constant defined at the
-  top level of a code cell whose tags contain ``node``. Other statements of tagged
-  cells (calls, prints, exploratory code) are left out with a warning; untagged cells
-  never contribute code of their own.
+  top level of a code cell whose tags contain ``node`` (a constant there: UPPER_CASE
+  names, or a value that calls nothing). Other statements of tagged cells (calls,
+  prints, exploratory code) are left out with a warning naming cell and line;
+  untagged cells never contribute code of their own.
 * **What comes along.** The names a root uses, when it is defined and when its body
-  runs, are looked up among the top-level bindings of *all* code cells: imports,
-  optional imports, functions, classes and constants (a *constant* is an assignment to
-  UPPER_CASE names, or of a value that calls nothing: literals, containers, operators,
-  other names). An *optional import* is a ``try:`` holding only imports whose handlers
-  catch ``ImportError``/``ModuleNotFoundError`` and only import, assign literals
-  (``plt = None``), ``pass`` or print/warn a message (the exact rule:
-  :mod:`proj.notebook.statements`); it comes along whole, like an import.
-  What those use comes along too, recursively, each definition once.
+  runs (annotations, decorators, default values and class bases included), are looked
+  up among the top-level bindings of *all* code cells: imports, optional imports,
+  functions, classes and constants. A *constant* is UPPER_CASE or a value that calls
+  nothing, or any name bound once to a value built from literals, imports and other
+  constants, calls included, whatever its case (``_SPACE = re.compile(...)``, see
+  :func:`~proj.notebook.statements.notebook_constants`). An *optional import* is a
+  ``try:`` holding only imports whose handlers catch ``ImportError``/
+  ``ModuleNotFoundError`` and only import, assign literals (``plt = None``), ``pass``
+  or print/warn a message (the exact rule: :mod:`proj.notebook.statements`); it comes
+  along whole, like an import. What those use comes along too, recursively, each
+  definition once.
 * **Redefinitions.** A name bound several times resolves to its last binding in a
   tagged cell, or else to its last binding anywhere: the last definition wins.
 * **Order.** ``from __future__`` imports, then the other imports in notebook order (one
@@ -22,12 +26,13 @@ The rule, in full:
   (after the imports their messages may use, before the definitions that may use
   them), then definitions so that each comes after what it uses (depth-first from the
   roots in notebook order).
-* **Refused.** A syntax error in a tagged cell; a definition that uses a notebook
-  variable computed by ordinary code (``df = load()``), which cannot live in a
-  module, or a name imported inside a block (``if fast: import ujson as json``; move
-  the import to the top level of a cell); a name that may come from a star import.
-  Names defined nowhere (not even as built-ins) are warnings: the module imports, but
-  the function would fail when called.
+* **Never refused, but reported.** Only a syntax error in a tagged cell (after IPython
+  syntax is neutralised) stops the conversion. A name a definition uses that the module
+  cannot provide is a warning with cell and line, and the module is written: a notebook
+  variable computed by ordinary code (``df = load()``: pass it as an argument), a name
+  imported inside a block (``if fast: import ujson as json``), a name that may come
+  from a star import, or a name defined nowhere. Tagged cells without any definition
+  give a warning and no module.
 
 Text is copied from the cells (comments included), IPython syntax removed, and the
 result starts with the header of :mod:`proj.notebook.source`.
@@ -43,7 +48,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from proj.exceptions import NotebookError
 from proj.notebook.reading import read_notebook
 from proj.notebook.source import layout, with_header
-from proj.notebook.statements import analyze_cell
+from proj.notebook.statements import analyze_cell, notebook_constants
 
 T = TypeVar("T")
 
@@ -150,6 +155,12 @@ def convert_module(
     _check_cells(notebook, analyses, result)
     builder = _Builder(notebook, analyses, tagged, result)
     builder.collect()
+    if not builder.definitions:
+        result.warnings.append(
+            f"{notebook.name}: the cells tagged '{NODE_TAG}' define no function, class or "
+            "constant; nothing to write."
+        )
+        return result
     result.source = builder.render()
     return result
 
@@ -195,7 +206,9 @@ class _Builder:
         self.tagged = tagged
         self.last_any: dict[str, _Item] = {}
         self.last_tagged: dict[str, _Item] = {}
-        self.star_imports: list[tuple[int, int]] = []
+        self.star_imports: list[_Item] = []
+        self.stars_used = False
+        self.changed: dict[str, tuple[int, int]] = {}
         self.futures: list[_Item] = []
         for analysis in analyses:
             is_tagged = NODE_TAG in analysis.cell.tags
@@ -204,7 +217,10 @@ class _Builder:
                 if statement.kind == "future":
                     self.futures.append(item)
                 if any(p.message.startswith("`from ") for p in statement.problems):
-                    self.star_imports.append((analysis.cell.number, statement.node.lineno))
+                    self.star_imports.append(item)
+                for event in statement.events:
+                    if event.kind in ("mutate", "del"):
+                        self.changed.setdefault(event.name, (analysis.cell.number, event.line))
                 for bound in statement.binds:
                     self.last_any[bound] = item
                     if is_tagged:
@@ -212,33 +228,47 @@ class _Builder:
         self.definitions: list[_Item] = []
         self.imports: dict[tuple[int, int], tuple[_Item, set[str]]] = {}
         self.optional: dict[tuple[int, int], _Item] = {}
-        self.errors: list[str] = []
+        self.constants = notebook_constants(analyses)
+        self.reported: set[tuple[str, str]] = set()
 
     def resolve(self, name: str) -> _Item | None:
         return self.last_tagged.get(name) or self.last_any.get(name)
 
+    def constant(self, item: _Item) -> bool:
+        """An assignment the module can keep (see the module docstring)."""
+        if item.position in self.constants:
+            return True
+        return item.statement.is_constant and not any(
+            name in self.changed for name in item.statement.binds
+        )
+
     def collect(self) -> None:
         roots: list[_Item] = []
+        values: list[_Item] = []
         for analysis in self.tagged:
             for index, statement in enumerate(analysis.statements):
                 item = _Item(analysis, index)
                 number, line = analysis.cell.number, statement.node.lineno
-                definition = statement.kind in _DEFINITION_KINDS or statement.is_constant
-                if definition:
+                if statement.kind in _DEFINITION_KINDS or (
+                    statement.is_constant and self.constant(item)
+                ):
                     if all(self.resolve(b) == item for b in statement.binds):
                         roots.append(item)
+                elif item.position in self.constants:
+                    values.append(item)
                 elif statement.kind not in ("import", "future") and not statement.display_only:
                     self.result.warnings.append(
                         f"cell {number}, line {line}: left out of the module (only imports, "
                         "functions, classes and constants are converted)."
                     )
         self._walk(roots)
-        if self.errors:
-            raise NotebookError(
-                f"{self.notebook.name} cannot be converted:\n  " + "\n  ".join(self.errors),
-                hint="Pass such values to the function as arguments, or make them "
-                "UPPER_CASE constants defined by literals.",
-            )
+        kept = {item.position for item in self.definitions}
+        for item in values:
+            if item.position not in kept:
+                self.result.warnings.append(
+                    f"cell {item.analysis.cell.number}, line {item.statement.node.lineno}: "
+                    "left out of the module: no converted function uses the value it computes."
+                )
 
     def _walk(self, roots: list[_Item]) -> None:
         self.definitions = dependency_order(
@@ -271,37 +301,60 @@ class _Builder:
                     self._dependencies(target)  # the imports its fallback uses (warnings)
             elif kind == "import":
                 self.imports.setdefault(target.position, (target, set()))[1].add(name)
-            elif kind in _DEFINITION_KINDS or target.statement.is_constant:
+            elif kind in _DEFINITION_KINDS or self.constant(target):
                 found[target.position] = target
-            elif name in target.statement.block_imports:
-                origin = target.analysis.cell.number, target.statement.block_imports[name]
-                self.errors.append(
-                    f"{where}: '{name}' is imported inside a block in cell {origin[0]}, "
-                    f"line {origin[1]}; move the import to the top level of a cell."
-                )
             elif kind != "future":
-                origin = target.analysis.cell.number, target.statement.node.lineno
-                self.errors.append(
-                    f"{where}: '{name}' is a notebook variable computed in cell "
-                    f"{origin[0]}, line {origin[1]}; a module cannot run that code."
-                )
+                self._unavailable(name, target, where)
         return [found[position] for position in sorted(found)]
+
+    def _unavailable(self, name: str, target: _Item, where: str) -> None:
+        """Warn about a name bound by code the module cannot hold."""
+        if name in target.statement.block_imports:
+            origin = target.analysis.cell.number, target.statement.block_imports[name]
+            self._warn(
+                name,
+                f"{where}: '{name}' is imported inside a block in cell {origin[0]}, "
+                f"line {origin[1]}, which the module leaves out; move the import to the "
+                "top level of a cell.",
+            )
+            return
+        origin = target.analysis.cell.number, target.statement.node.lineno
+        what = "computed"
+        if name in self.changed and target.statement.is_constant:
+            origin, what = self.changed[name], "changed in place"
+        self._warn(
+            name,
+            f"{where}: '{name}' is a notebook variable {what} in cell "
+            f"{origin[0]}, line {origin[1]}, which the module leaves out; pass it as "
+            "an argument (the code fails with NameError when it reaches that line).",
+        )
 
     def _undefined(self, name: str, where: str) -> None:
         if name in BUILTIN_NAMES:
             return
         if self.star_imports:
-            cell, star_line = self.star_imports[-1]
-            self.errors.append(
-                f"{where}: '{name}' is not defined in any cell; it may come from "
-                f"the star import in cell {cell}, line {star_line}, which cannot "
-                "be resolved."
+            self.stars_used = True
+            places = " and ".join(
+                f"cell {item.analysis.cell.number}, line {item.statement.node.lineno}"
+                for item in self.star_imports
+            )
+            self._warn(
+                name,
+                f"{where}: '{name}' is not defined in any cell; it may come from the star "
+                f"import in {places}, which the module keeps; better import the name itself.",
             )
         else:
-            self.result.warnings.append(
+            self._warn(
+                name,
                 f"{where}: '{name}' is not defined in any code cell (the function "
-                "will fail when it reaches that line)."
+                "will fail when it reaches that line).",
             )
+
+    def _warn(self, name: str, message: str) -> None:
+        key = (name, message.split(":", 1)[0])
+        if key not in self.reported:
+            self.reported.add(key)
+            self.result.warnings.append(message)
 
     # ------------------------------------------------------------------ rendering
 
@@ -338,10 +391,12 @@ class _Builder:
             (item.statement.node, (item.analysis.cell.number, item.statement.node.lineno), None)
             for item in self.futures
         ]
+        if self.stars_used:
+            self.imports.update({item.position: (item, {"*"}) for item in self.star_imports})
         for position in sorted(self.imports):
             item, wanted = self.imports[position]
             node = item.statement.node
-            names = {name for name in wanted if self.resolve(name) == item}
+            names = {name for name in wanted if name == "*" or self.resolve(name) == item}
             entries.append((node, (item.analysis.cell.number, node.lineno), names))
         return render_imports(entries)
 

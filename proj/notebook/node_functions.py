@@ -8,8 +8,10 @@ expressions, kernel set-up), with ``catalog.load("x")`` and ``params[...]`` repl
 their parameters and ``catalog.save("x", v)`` by an assignment to a returned variable;
 functions reading data defined by earlier groups are copied in first; the body ends by
 returning the outputs (with a comment naming the values a node only passes on, see
-:meth:`proj.notebook.dataflow.Analyzer.order_changes`). Indentation never touches the
-inside of multi-line strings.
+:meth:`proj.notebook.dataflow.Analyzer.order_changes`). An output the cells bind
+on some paths only (``if ...: total = ...``) that later nodes read is set to None
+first (a dataset refuses None, so the run stops there, as the notebook would).
+Indentation never touches the inside of multi-line strings.
 """
 
 from __future__ import annotations
@@ -83,6 +85,12 @@ def node_function(
             item.ident = fresh(slug(key) if item.kind != "parameters" else "parameters")
     save_idents = {dataset: fresh(slug(dataset)) for dataset in flow.saves}
     pieces: Lines = []
+    unset = [name for name in outputs if name in flow.conditional]
+    if unset:
+        note = "# Bound on some paths only: None (which stops the run) when not bound."
+        pieces.append((note, None))
+        pieces += [(f"{name} = None", None) for name in unset]
+        pieces.append(("", None))
     for ref in flow.inline:
         text = statement_text(ref.analysis, ref.statement)
         start = statement_range(ref.analysis, ref.statement)[0]

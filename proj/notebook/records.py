@@ -47,6 +47,7 @@ class Version:
         passed: The node only passes the value on unchanged, so that a later node that
             changes it in place runs after this one (see
             :meth:`proj.notebook.dataflow.Analyzer.order_changes`).
+        conditional: Bound on some paths only, with no earlier version to fall back on.
     """
 
     name: str
@@ -56,6 +57,7 @@ class Version:
     consumers: list[int] = field(default_factory=list)
     dataset: str = ""
     passed: bool = False
+    conditional: bool = False
 
 
 @dataclass
@@ -89,6 +91,9 @@ class Flow:
         kernel_inputs: ``(kind, dataset)`` -> the input a kernel pattern became.
         changed_inputs: Data inputs the group changes in place (``lst.append(x)``,
             ``df["x"] = ...``) before binding them anew.
+        conditional: Names the group binds on some paths only and no earlier group
+            produced -> the ``(cell, line)`` of their first binding; the node sets them
+            to None first, so that it can always return them.
     """
 
     group: Group
@@ -99,6 +104,7 @@ class Flow:
     whole_params: list[str] = field(default_factory=list)
     kernel_inputs: dict[tuple[str, str], Input] = field(default_factory=dict)
     changed_inputs: set[str] = field(default_factory=set)
+    conditional: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass

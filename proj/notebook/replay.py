@@ -41,6 +41,7 @@ class Replay:
         self.current = current
         self.definite: set[str] = set()
         self.maybe: set[str] = set()
+        self.maybe_lines: dict[str, tuple[int, int]] = {}
         self.local_defs: set[str] = set()
         self.local_imports: set[str] = set()
         self.writes: dict[str, bool] = {}
@@ -88,12 +89,31 @@ class Replay:
             if name in self.owner.data_names:
                 self.write(name, temp=event.temp)
                 (self.maybe if event.maybe else self.definite).add(name)
+                if event.maybe:
+                    self.maybe_lines.setdefault(name, (cell, event.line))
             elif name in self.owner.definitions:
                 self.local_defs.add(name)
             elif name in self.owner.block_imported:
                 self.local_imports.add(name)
         else:
             self.delete(name, cell, event.line)
+
+    def finish(self) -> None:
+        """Settle the names the group binds on some paths only (under ``if``, in a
+        loop): one an earlier group produced becomes an input, so the node passes its
+        value on when the path does not run (unless that version is conditional
+        itself); any other one is *conditional*: the node
+        sets it to None first (see :attr:`~proj.notebook.records.Flow.conditional`)."""
+        for name in self.writes:
+            if name not in self.maybe or name in self.definite or name in self.read_versions:
+                continue
+            version = self.current.get(name)
+            if version is not None and not version.conditional:
+                self.read_versions.add(name)
+                version.consumers.append(self.number)
+                self.flow.inputs.append(Input("data", "", name, version))
+            elif not self.writes[name]:  # loop variables are never outputs
+                self.flow.conditional[name] = self.maybe_lines[name]
 
     def delete(self, name: str, cell: int, line: int) -> None:
         if name in self.owner.data_names:

@@ -47,10 +47,17 @@ from proj.notebook.events import (
 from proj.notebook.ipython_syntax import python_source
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from proj.notebook.ipython_syntax import PythonSource
     from proj.notebook.reading import Cell
 
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+#: Built-ins with effects: a value computed with them is no constant.
+_EFFECT_BUILTINS = frozenset(
+    {"open", "print", "input", "exec", "eval", "compile", "__import__", "breakpoint", "exit"}
+    | {"quit", "globals", "locals", "vars", "help"}
+)
 #: What the handlers of an optional import catch.
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -299,3 +306,54 @@ def _is_display(value: ast.expr) -> bool:
         if isinstance(func, ast.Attribute) and func.attr in DISPLAY_METHODS:
             return True
     return False
+
+
+def notebook_constants(analyses: Iterable[CellAnalysis]) -> set[tuple[int, int]]:
+    """The statements that bind *constants*, as ``(cell number, statement index)``.
+
+    A constant is a name bound once in the whole notebook, by an ``assign`` statement
+    at the top level of a cell, never changed in place or deleted, whose value reads
+    only built-ins (not those with effects: ``open``, ``print``, ``input``, ...),
+    names imported at the top level of a cell and other constants
+    (calls included, whatever the name's case: ``_SPACE = re.compile(r"\\s+")``).
+
+    Args:
+        analyses: Every code cell of the notebook, analysed.
+
+    Returns:
+        The positions of the constant statements.
+    """
+    counts: dict[str, int] = {}
+    changed: set[str] = set()
+    imported: set[str] = set()
+    candidates: dict[tuple[int, int], tuple[tuple[str, ...], set[str]]] = {}
+    for analysis in analyses:
+        for index, statement in enumerate(analysis.statements):
+            for name in statement.binds:
+                counts[name] = counts.get(name, 0) + 1
+            if statement.kind == "import":
+                imported.update(statement.binds)
+            for event in statement.events:
+                if event.kind in ("mutate", "del"):
+                    changed.add(event.name)
+            changed.update(statement.deferred_changes)
+            if statement.kind == "assign" and statement.binds and not statement.kernel_setup:
+                reads = {e.name for e in statement.events if e.kind in ("read", "mutate")}
+                candidates[(analysis.cell.number, index)] = (
+                    statement.binds,
+                    reads | set(statement.deferred),
+                )
+    alive = {
+        key: value
+        for key, value in candidates.items()
+        if all(counts[name] == 1 and name not in changed for name in value[0])
+        and not set(value[0]) & value[1]
+    }
+    while True:
+        names = {name for binds, _ in alive.values() for name in binds}
+        allowed = names | imported | (BUILTIN_NAMES - _EFFECT_BUILTINS)
+        dropped = [key for key, (_, reads) in alive.items() if not reads <= allowed]
+        if not dropped:
+            return set(alive)
+        for key in dropped:
+            del alive[key]

@@ -47,7 +47,7 @@ from proj.notebook.statements import analyze_cell
 
 if TYPE_CHECKING:
     import ast
-    from collections.abc import Mapping
+    from collections.abc import Container, Mapping
     from pathlib import Path
 
     from proj.notebook.grouping import Split
@@ -111,6 +111,8 @@ def to_pipeline(
     notebook_name: str | None = None,
     split: Split = "headings",
     parquet: bool | None = None,
+    paths: tuple[Path, Path] | None = None,
+    dataset_types: Container[str] | None = None,
 ) -> PipelineResult:
     """Convert a whole notebook into the modular pipeline ``name``.
 
@@ -122,6 +124,12 @@ def to_pipeline(
             (see :mod:`proj.notebook.grouping`).
         parquet: Whether evident DataFrames may be persisted as Parquet; default:
             when pyarrow is installed.
+        dataset_types: The catalog types this proj knows; a value whose evident type
+            is not among them is persisted with pickle (with a warning). Default: the
+            built-in types of :mod:`proj.io.registry`.
+        paths: ``(notebook folder, project root)``: rewrite string literals that are
+            paths relative to the notebook's folder relative to the project root, with a
+            warning each (:mod:`proj.notebook.paths`); None leaves them.
 
     Returns:
         The generated code and catalog entries (nothing is written).
@@ -146,7 +154,13 @@ def to_pipeline(
     _raise(notebook, dataflow.problems)
     if parquet is None:
         parquet = importlib.util.find_spec("pyarrow") is not None
+    if dataset_types is None:
+        from proj.io import registry
+
+        dataset_types = getattr(registry, "BUILTIN_TYPES", None)
     writer = _Writer(notebook, name, dataflow, parquet)
+    writer.dataset_types = dataset_types
+    writer.paths = paths
     return writer.result()
 
 
@@ -183,6 +197,8 @@ class _Writer:
         self.catalog_outputs: list[str] = []
         self._last_values: dict[str, tuple[ast.expr | None, bool]] | None = None
         self.warnings = list(dataflow.warnings)
+        self.paths: tuple[Path, Path] | None = None
+        self.dataset_types: Container[str] | None = None
 
     # ------------------------------------------------------------------ result
 
@@ -204,8 +220,21 @@ class _Writer:
                     dataset = f"{self.name}.{version.dataset}"
                     persisted[version.name] = dataset
                     entries[dataset] = self._entry(version.name, version.dataset)
+        for flow in self.flows:
+            self._report_conditional(flow)
         nodes_lines = self._nodes_module(functions)
         body = "\n".join(line for line, _ in nodes_lines) + "\n"
+        if self.paths is not None:
+            from proj.notebook.paths import rewrite_paths
+
+            def where(line: int) -> str:
+                origin = nodes_lines[line - 1][1] if 0 < line <= len(nodes_lines) else None
+                return f"cell {origin[0]}, line {origin[1]}" if origin else f"line {line}"
+
+            body, notes = rewrite_paths(
+                body, notebook_dir=self.paths[0], root=self.paths[1], where=where
+            )
+            self.warnings += notes
         nodes_source = with_header(
             body, notebook_name=self.notebook.name, notebook_hash=self.notebook.content_hash
         )
@@ -295,6 +324,9 @@ class _Writer:
         return names
 
     def _persisted(self, version: Version) -> bool:
+        return self._unread_final(version) and not self._conditional(version)
+
+    def _unread_final(self, version: Version) -> bool:
         return (
             not version.consumers
             and not version.used
@@ -302,6 +334,35 @@ class _Writer:
             and not version.temp
             and not version.name.startswith("_")
         )
+
+    def _conditional(self, version: Version) -> bool:
+        return version.name in self.dataflow.flows[version.group].conditional
+
+    def _report_conditional(self, flow: Flow) -> None:
+        """Warn about the names a node binds on some paths only: not persisted (a
+        dataset cannot hold "nothing"), or set to None first when later nodes read them."""
+        places: dict[tuple[tuple[int, int], bool], list[str]] = {}
+        for version in flow.versions:
+            if version.name not in flow.conditional:
+                continue
+            if version.consumers or self._unread_final(version):
+                key = (flow.conditional[version.name], bool(version.consumers))
+                places.setdefault(key, []).append(version.name)
+        for ((cell, line), passed), names in places.items():
+            shown = ", ".join(f"'{name}'" for name in names)
+            verb = "is" if len(names) == 1 else "are"
+            start = f"cell {cell}, line {line}: {shown} {verb} bound on some paths only (under "
+            if passed:
+                self.warnings.append(
+                    f"{start}a condition or in a loop); the node sets it to None first, and "
+                    "the pipeline stops there when that path does not run (as the notebook "
+                    "would on reading it)."
+                )
+            else:
+                self.warnings.append(
+                    f"{start}a condition or in a loop), so the pipeline does not persist it; "
+                    "bind it on every path (before the `if` or loop) to persist it."
+                )
 
     def _outputs(self, flow: Flow) -> list[Version]:
         return [v for v in flow.versions if v.consumers or self._persisted(v)]
@@ -407,6 +468,10 @@ class _Writer:
             "",
             imported,
             "",
+            "#: Whether a plain `proj run` (the __default__ pipeline) runs this one too. A",
+            "#: converted notebook starts outside; set True once it runs as you want.",
+            "JOIN_DEFAULT = False",
+            "",
             "",
             "def create_pipeline(**kwargs: object) -> Pipeline:",
             f'    """Build the pipeline {self.name!r} (namespace ``{self.name}``).',
@@ -467,6 +532,12 @@ class _Writer:
             self._last_values = last_values(self.dataflow.flows)
         value, mutated = self._last_values.get(variable, (None, False))
         kind, extension = evident_type(value, parquet=self.parquet, mutated=mutated)
+        if self.dataset_types is not None and kind not in self.dataset_types:
+            self.warnings.append(
+                f"'{variable}' looks like a value for {kind}, which this installation of "
+                "proj does not provide; it is persisted with pickle.PickleDataset."
+            )
+            kind, extension = "pickle.PickleDataset", "pkl"
         return {"type": kind, "filepath": f"data/08_reporting/{self.name}/{dataset}.{extension}"}
 
 

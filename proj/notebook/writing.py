@@ -195,6 +195,7 @@ class ImportCheck:
         combine: ``(package, pipeline name)``: also add the built pipeline to the
             project's other pipelines (``find_pipelines``), as ``__default__`` does, and
             warn when that fails (a dataset produced twice, ...).
+        strict: A failure is an error (nothing written); else a warning.
     """
 
     label: str
@@ -203,6 +204,7 @@ class ImportCheck:
     call: str
     where: Callable[[str, int], str]
     combine: tuple[str, str] | None = None
+    strict: bool = True
 
 
 def check_imports(checks: list[ImportCheck], *, source_dir: Path, cwd: Path) -> list[str]:
@@ -214,11 +216,12 @@ def check_imports(checks: list[ImportCheck], *, source_dir: Path, cwd: Path) -> 
         cwd: The working folder of the check (the project root).
 
     Returns:
-        Warnings: pipelines that build but clash with the project's other pipelines.
+        Warnings: pipelines that build but clash with the project's other pipelines,
+        and failures of checks that are not ``strict``.
 
     Raises:
-        NotebookError: A module fails to import (or ``call`` fails); the message names
-            the cell and line the failing code came from.
+        NotebookError: A ``strict`` module fails to import (or ``call`` fails); the
+            message names the cell and line the failing code came from.
     """
     warnings: list[str] = []
     if not checks:
@@ -261,19 +264,28 @@ def check_imports(checks: list[ImportCheck], *, source_dir: Path, cwd: Path) -> 
                         f"pipelines (as `__default__` sums them): {outcome['warning']}"
                     )
                     continue
-                origin = ""
-                found = outcome.get("where")
-                if isinstance(found, list):
-                    filename, line = str(found[0]), found[1]
-                    owner, name = files.get(filename, (check, ""))
-                    if name:
-                        origin = f" ({owner.where(name, int(line))})"
+                origin = _origin(outcome.get("where"), check, files)
+                if not check.strict:
+                    warnings.append(
+                        f"{check.label} is written, but importing it fails{origin}: "
+                        f"{outcome['error']}. Fix the notebook (or the module) before using it."
+                    )
+                    continue
                 raise NotebookError(
                     f"The converted code {check.label} fails to import{origin}: {outcome['error']}",
                     hint="Fix the notebook (or install what it imports) and convert again; "
                     "nothing was written.",
                 )
     return warnings
+
+
+def _origin(found: object, check: ImportCheck, files: dict[str, tuple[ImportCheck, str]]) -> str:
+    """`` (cell 4, line 2)`` for the file and line a failure happened at, or ""."""
+    if not isinstance(found, list):
+        return ""
+    filename, line = str(found[0]), found[1]
+    owner, name = files.get(filename, (check, ""))
+    return f" ({owner.where(name, int(line))})" if name else ""
 
 
 def _run_check(spec: dict[str, object], cwd: Path) -> list[dict[str, object] | None]:
@@ -302,3 +314,74 @@ def _run_check(spec: dict[str, object], cwd: Path) -> list[dict[str, object] | N
         ) from exc
     assert isinstance(results, list)
     return results
+
+
+#: Import names whose package on PyPI has another name.
+PIP_NAMES = {
+    "sklearn": "scikit-learn",
+    "PIL": "Pillow",
+    "cv2": "opencv-python",
+    "yaml": "PyYAML",
+    "bs4": "beautifulsoup4",
+    "skimage": "scikit-image",
+    "dateutil": "python-dateutil",
+    "Bio": "biopython",
+    "attr": "attrs",
+    "OpenSSL": "pyOpenSSL",
+    "dotenv": "python-dotenv",
+    "docx": "python-docx",
+    "jwt": "PyJWT",
+    "serial": "pyserial",
+    "usb": "pyusb",
+    "Crypto": "pycryptodome",
+    "mpl_toolkits": "matplotlib",
+}
+
+
+def missing_imports(source: str, source_dir: Path) -> list[tuple[str, int]]:
+    """The packages that the top-level imports of generated code name and that this
+    environment does not have (neither installed nor in the project's source folder).
+
+    Optional imports (inside ``try:``) and relative imports are not checked.
+
+    Args:
+        source: The module's text.
+        source_dir: The project's source folder.
+
+    Returns:
+        ``(top-level package, line)`` for each missing package, first import only.
+    """
+    import ast
+    import importlib.machinery
+    import importlib.util
+
+    found: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            root = name.split(".")[0]
+            if root in seen or root == "__future__":
+                continue
+            seen.add(root)
+            if root in sys.modules or root in sys.builtin_module_names:
+                continue
+            if importlib.machinery.PathFinder.find_spec(root, [str(source_dir)]) is not None:
+                continue
+            try:
+                spec = importlib.util.find_spec(root)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is None:
+                found.append((root, node.lineno))
+    return found
+
+
+def pip_install(package: str) -> str:
+    """The command that installs an import name's package, e.g. ``pip install scikit-learn``."""
+    return f"pip install {PIP_NAMES.get(package, package)}"

@@ -85,3 +85,43 @@ def test_invalid_yaml_is_not_touched() -> None:
 def test_scalars_that_yaml_would_misread_are_quoted() -> None:
     block = render_block("p", "n.ipynb", {"true": {"type": "1.5", "filepath": "on"}})
     assert yaml.safe_load(block) == {"true": {"type": "1.5", "filepath": "on"}}
+
+
+def test_the_converter_picks_the_dataset_type_a_value_makes_evident() -> None:
+    """Issue 12, item 4: frames as Parquet, figures as images or plotly JSON, JSON-able
+    dicts as JSON, pickle otherwise."""
+    import ast
+
+    from proj.notebook.dataset_types import evident_type
+
+    def kind(text: str, *, mutated: bool = False) -> str:
+        value = ast.parse(text, mode="eval").body
+        return evident_type(value, parquet=True, mutated=mutated)[0]
+
+    assert kind("pd.read_csv('x.csv')") == "pandas.ParquetDataset"
+    assert kind("pd.DataFrame({'a': [1]})") == "pandas.ParquetDataset"
+    assert kind("sales.pivot_table(index='s')") == "pandas.ParquetDataset"
+    assert kind("plt.figure(figsize=(4, 3))") == "matplotlib.MatplotlibDataset"
+    assert kind("plt.subplots(1, 2)") == "matplotlib.MatplotlibDataset"
+    assert kind("ax.get_figure()") == "matplotlib.MatplotlibDataset"
+    assert kind("px.bar(df, x='a')") == "plotly.JSONDataset"
+    assert kind("go.Figure(data=[])") == "plotly.JSONDataset"
+    assert kind("{'rows': len(df), 'name': 'x'}") == "json.JSONDataset"
+    assert kind("{'rows': len(df)}", mutated=True) == "pickle.PickleDataset"
+    assert kind("model.fit(X)") == "pickle.PickleDataset"
+
+
+def test_a_type_this_proj_lacks_falls_back_to_pickle_with_a_warning() -> None:
+    from proj.notebook import to_pipeline
+    from tests.notebook.conftest import notebook
+
+    data = notebook("import matplotlib.pyplot as plt", "fig = plt.figure()")
+    result = to_pipeline(data, "p", dataset_types={"pickle.PickleDataset"})
+    assert result.catalog_entries["p.fig"]["type"] == "pickle.PickleDataset"
+    assert result.warnings == [
+        "'fig' looks like a value for matplotlib.MatplotlibDataset, which this installation "
+        "of proj does not provide; it is persisted with pickle.PickleDataset."
+    ]
+    every = {"pickle.PickleDataset", "matplotlib.MatplotlibDataset"}
+    chosen = to_pipeline(data, "p", dataset_types=every).catalog_entries["p.fig"]["type"]
+    assert chosen == "matplotlib.MatplotlibDataset"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from proj.exceptions import NotebookError
 from proj.notebook.module import convert_module, dependency_order, to_module
 from tests.notebook.conftest import code, md, notebook
 
@@ -89,20 +88,58 @@ def test_warnings_name_cell_and_line() -> None:
     assert result.where(1) == "line 1 of the generated module"
 
 
-def test_data_variables_used_by_functions_are_refused() -> None:
+def test_data_variables_used_by_functions_are_warnings_and_the_module_is_written() -> None:
     data = notebook(
         "rows = load()\nfor r in rows:\n    last = r",
         code("def first():\n    return rows[0], last", "node"),
     )
-    with pytest.raises(NotebookError) as caught:
-        to_module(data, name="d.ipynb")
-    assert str(caught.value).splitlines()[:3] == [
-        "d.ipynb cannot be converted:",
-        "  cell 2, line 2: 'rows' is a notebook variable computed in cell 1, line 1; "
-        "a module cannot run that code.",
-        "  cell 2, line 2: 'last' is a notebook variable computed in cell 1, line 2; "
-        "a module cannot run that code.",
+    result = convert_module(data, name="d.ipynb")
+    assert result.source is not None
+    assert "def first():" in result.source
+    compile(result.source, "d.py", "exec")
+    assert result.warnings == [
+        "cell 2, line 2: 'rows' is a notebook variable computed in cell 1, line 1, which the "
+        "module leaves out; pass it as an argument (the code fails with NameError when it "
+        "reaches that line).",
+        "cell 2, line 2: 'last' is a notebook variable computed in cell 1, line 2, which the "
+        "module leaves out; pass it as an argument (the code fails with NameError when it "
+        "reaches that line).",
     ]
+
+
+def test_constant_is_any_name_bound_once_to_literals_imports_and_constants() -> None:
+    data = notebook(
+        "import re\n_SPACE = re.compile(r'\\s+')\nhelper = _SPACE.pattern + '?'",
+        "data = open('x').read()\nderived = data.strip()",
+        "twice = len('a')\ntwice = len('ab')",
+        code(
+            "def f(s):\n    return _SPACE.sub(' ', s), helper\n\n"
+            "def g():\n    return derived, twice",
+            "node",
+        ),
+    )
+    result = convert_module(data, name="c.ipynb")
+    assert result.source is not None
+    body = _body(result.source)
+    assert "_SPACE = re.compile(r'\\s+')" in body
+    assert "helper = _SPACE.pattern + '?'" in body
+    assert "derived =" not in body  # reads a computed variable (open() is no import)
+    assert "twice =" not in body  # bound twice: not a constant
+    assert [w.split(": ")[1].split(" is ")[0] for w in result.warnings] == [
+        "'derived'",
+        "'twice'",
+    ]
+
+
+def test_a_constant_changed_in_place_is_not_copied() -> None:
+    data = notebook(code("seen = []\nseen.append(1)\n\ndef f():\n    return seen", "node"))
+    result = convert_module(data, name="m.ipynb")
+    assert result.source is not None
+    assert "seen = []" not in result.source
+    assert (
+        "cell 1, line 5: 'seen' is a notebook variable changed in place in cell 1, line 2"
+        in "\n".join(result.warnings)
+    )
 
 
 def test_dependency_order_handles_cycles_and_deep_chains() -> None:
@@ -136,14 +173,14 @@ def test_optional_imports_come_along_whole_after_the_imports() -> None:
     assert namespace["style"]() == "plain"  # type: ignore[operator]
 
 
-def test_functions_using_a_name_imported_in_a_block_are_refused() -> None:
+def test_functions_using_a_name_imported_in_a_block_are_warnings() -> None:
     data = notebook(
         "if fast:\n    import ujson as json\nelse:\n    import json",
         code("def dump(value):\n    return json.dumps(value)", "node"),
     )
-    with pytest.raises(NotebookError) as caught:
-        to_module(data, name="j.ipynb")
-    assert str(caught.value).splitlines()[1] == (
-        "  cell 2, line 2: 'json' is imported inside a block in cell 1, line 2; move the "
-        "import to the top level of a cell."
-    )
+    result = convert_module(data, name="j.ipynb")
+    assert result.source is not None
+    assert result.warnings == [
+        "cell 2, line 2: 'json' is imported inside a block in cell 1, line 2, which the "
+        "module leaves out; move the import to the top level of a cell."
+    ]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+
 from {{ cookiecutter.package_name }}.pipeline_registry import register_pipelines
 
 
-def test_default_pipeline_holds_every_node():
+def _joins_default(name):
+    module = importlib.import_module(f"{{ cookiecutter.package_name }}.pipelines.{name}.pipeline")
+    return getattr(module, "JOIN_DEFAULT", True)
+
+
+def test_default_pipeline_holds_every_node_of_the_pipelines_that_join_it():
     pipelines = register_pipelines()
 
-    every_node = {n.name for name, p in pipelines.items() if name != "__default__" for n in p.nodes}
+    joining = [name for name in pipelines if name != "__default__" and _joins_default(name)]
+    every_node = {n.name for name in joining for n in pipelines[name].nodes}
     assert {n.name for n in pipelines["__default__"].nodes} == every_node
 {%- if cookiecutter.starter == "iris" %}
 

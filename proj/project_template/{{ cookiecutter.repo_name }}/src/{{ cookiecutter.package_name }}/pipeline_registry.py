@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from proj.framework import find_pipelines
+from proj.framework import default_pipeline, find_pipelines
 from proj.pipeline import Pipeline
 
 
@@ -11,11 +11,14 @@ def register_pipelines() -> dict[str, Pipeline]:
 
     Every subpackage of ``pipelines/`` with a ``pipeline.py`` defining
     ``create_pipeline()`` is registered under its folder name. ``__default__``, what
-    a bare ``proj run`` runs, is all of them together.
+    a bare ``proj run`` runs, is all of them together, except those whose
+    ``pipeline.py`` sets ``JOIN_DEFAULT = False``: pipelines converted from notebooks
+    (``proj jupyter convert --to-pipeline``) start that way and run only with
+    ``proj run --pipeline NAME`` until you set it to True.
 
     Returns:
         Pipeline name -> pipeline, including ``"__default__"``.
     """
     pipelines = find_pipelines()
-    pipelines["__default__"] = sum(pipelines.values(), Pipeline([]))
+    pipelines["__default__"] = default_pipeline(pipelines)
     return pipelines
