@@ -189,6 +189,9 @@ class Session:
                 RunStoreHooks(session.store, command=command, project_path=metadata.project_path),
                 name="proj-run-store",
             )
+            from proj.framework.dataset_stats import DatasetStatsHooks
+
+            hook_manager.register(DatasetStatsHooks(session.store), name="proj-dataset-stats")
         return session
 
     def _run_store_path(self) -> Path | None:
