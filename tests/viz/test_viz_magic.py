@@ -147,7 +147,11 @@ def test_a_pipeline_displayed_in_a_cell_is_the_inline_graph(
         for name in ("catalog", "context", "pipelines", "session"):
             shell.user_ns.pop(name, None)
     snapshot = embedded_snapshot(data["text/html"])
-    assert sorted(node["name"] for node in snapshot["nodes"]) == ["predict", "train_model"]
+    assert sorted(node["name"] for node in snapshot["nodes"]) == [
+        "predict",
+        "report_accuracy",
+        "train_model",
+    ]
     # the loaded project's catalog and run store are used
     assert snapshot["project"]["name"] == "Iris Demo"
     statuses = {node["name"]: node["last_run"]["status"] for node in snapshot["nodes"]}
