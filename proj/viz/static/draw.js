@@ -67,8 +67,26 @@
 
   /* ------------------------------------------------------------------ drawing */
 
+  /* Above this many vertices only the part of the graph around the view is put in the
+     page (the browser's style and layout work grows with every SVG element: seconds at
+     10,000 vertices); panning or zooming out of it draws the new part. */
+  var VIRTUAL_ABOVE = 3000;
+
+  /* The graph area (graph coordinates) the view shows, grown by `margin` views. */
+  Viz.prototype.viewBounds = function (margin) {
+    var k = this.zoom.k, width = this.canvas.clientWidth || 1400, height = this.canvas.clientHeight || 900;
+    var x0 = -this.zoom.x / k, y0 = -this.zoom.y / k, w = width / k, h = height / k;
+    return { x0: x0 - margin * w, y0: y0 - margin * h, x1: x0 + w + margin * w, y1: y0 + h + margin * h };
+  };
+
   Viz.prototype.render = function (view, layout) {
     var parts = [];
+    var bounds = view.vertices.size > VIRTUAL_ABOVE ? this.viewBounds(1) : null;
+    this.virtual = bounds;
+    function inside(p) {
+      return !bounds || (p.x + p.w / 2 >= bounds.x0 && p.x - p.w / 2 <= bounds.x1 &&
+        p.y + p.h / 2 >= bounds.y0 && p.y - p.h / 2 <= bounds.y1);
+    }
     var marker = this.uid + "-arrow";
     parts.push('<svg xmlns="' + SVGNS + '" role="img" aria-label="pipeline graph"><defs>' +
       '<marker id="' + marker + '" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">' +
@@ -97,7 +115,7 @@
     var positions = layout.positions;
     view.edges.forEach(function (edge, index) {
       var a = positions[edge[0]], b = positions[edge[1]];
-      if (!a || !b) return;
+      if (!a || !b || !(inside(a) || inside(b))) return;
       var route = layout.routes[edge[0] + "\u0001" + edge[1]];
       var d;
       if (route && route.length >= 2) {
@@ -119,7 +137,7 @@
     parts.push('</g><g class="pv-vertices">');
     view.vertices.forEach(function (v) {
       var p = positions[v.id];
-      if (!p) return;
+      if (!p || !inside(p)) return;
       var x = p.x - v.w / 2, y = p.y - v.h / 2;
       var classes = "pv-vertex pv-" + v.kind;
       var extra = "";
@@ -135,7 +153,7 @@
       }
       var shape = v.kind === "node" ? 'rx="4"' : v.kind === "dataset" ? 'rx="' + (v.h / 2) + '"' : 'rx="6"';
       parts.push('<g class="' + classes + '" data-id="' + esc(v.id) + '" data-name="' + esc(name) + '" transform="translate(' +
-        x.toFixed(1) + "," + y.toFixed(1) + ')"><title>' + esc(name) + '</title>' +
+        x.toFixed(1) + "," + y.toFixed(1) + ')">' + (bounds ? "" : "<title>" + esc(name) + "</title>") +
         '<rect class="pv-box" width="' + v.w + '" height="' + v.h + '" ' + shape + '/>' +
         (v.kind === "group" ? '<rect class="pv-box2" x="3" y="3" width="' + (v.w - 6) + '" height="' + (v.h - 6) + '" rx="4"/>' : "") +
         extra + '<text x="' + textX + '" y="' + (v.h / 2) + '" dy="0.35em" text-anchor="middle">' +
@@ -201,6 +219,17 @@
         this.zoom.y.toFixed(1) + ") scale(" + this.zoom.k.toFixed(4) + ")");
     }
     this.drawViewBox();
+    if (this.virtual) this.followView();
+  };
+
+  /* With a partly drawn graph: once the view leaves the drawn part, draw around it. */
+  Viz.prototype.followView = function () {
+    var self = this, drawn = this.virtual, now = this.viewBounds(0);
+    if (now.x0 >= drawn.x0 && now.y0 >= drawn.y0 && now.x1 <= drawn.x1 && now.y1 <= drawn.y1) return;
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(function () {
+      if (self.view && self.layout && self.virtual) self.render(self.view, self.layout);
+    }, 60);
   };
 
   Viz.prototype.fit = function () {
@@ -257,13 +286,21 @@
       var b = layout.boxes[id];
       g.strokeRect(m.ox + b.x * s, m.oy + b.y * s, b.w * s, b.h * s);
     });
-    var self = this;
+    /* One path per colour: setting a fill style per vertex costs seconds at 10,000. */
+    var paths = { node: new Path2D(), dataset: new Path2D(), group: new Path2D(), failed: new Path2D() };
+    var items = this.items;
     Object.keys(layout.positions).forEach(function (id) {
       var p = layout.positions[id];
-      var item = self.items.get(id);
-      var failed = item && item.kind === "node" && item.data.last_run && item.data.last_run.status === "failed";
-      g.fillStyle = failed ? "#e03131" : id.indexOf("dataset:") === 0 ? "#5a7fa8" : id.indexOf("ns:") === 0 ? "#6b4fa0" : "#4a5568";
-      g.fillRect(m.ox + (p.x - p.w / 2) * s, m.oy + (p.y - p.h / 2) * s, Math.max(p.w * s, 1.5), Math.max(p.h * s, 1.5));
+      var kind = id.charAt(0) === "d" ? "dataset" : id.charAt(0) === "n" && id.charAt(1) === "s" ? "group" : "node";
+      if (kind === "node") {
+        var item = items.get(id);
+        if (item && item.data.last_run && item.data.last_run.status === "failed") kind = "failed";
+      }
+      paths[kind].rect(m.ox + (p.x - p.w / 2) * s, m.oy + (p.y - p.h / 2) * s, Math.max(p.w * s, 1.5), Math.max(p.h * s, 1.5));
+    });
+    [["dataset", "#5a7fa8"], ["group", "#6b4fa0"], ["node", "#4a5568"], ["failed", "#e03131"]].forEach(function (pair) {
+      g.fillStyle = pair[1];
+      g.fill(paths[pair[0]]);
     });
     this.miniBase = base;
     this.drawViewBox();

@@ -35,7 +35,7 @@ var PROJ_VIZ_BIG = 600;     /* above this many, no crossing-reduction sweeps */
    grows faster than linearly; projVizLayered lays out 10,000 vertices in about 0.1 s.
    dagre's drawings of small graphs are tidier (it routes long edges around vertices),
    so it keeps them. */
-var PROJ_VIZ_OWN = 60;
+var PROJ_VIZ_OWN = 30;
 var PROJ_VIZ_NODESEP = 16, PROJ_VIZ_RANKSEP = 34;
 var PROJ_VIZ_ANCHOR = "\u0003layer:";
 

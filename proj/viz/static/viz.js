@@ -489,10 +489,13 @@
       self.layout = layout;
       self.setMessage(view.vertices.size ? "" : "Nothing to show: no node matches the filters.");
       var drawing = performance.now();
-      self.render(view, layout);
+      /* The view first (a large graph is drawn only around it), then the drawing. */
       var focus = self.focusAfterLayout;
       self.focusAfterLayout = null;
-      if (focus) { self.select(focus); self.center(focus); } else self.firstView();
+      self.virtual = null;
+      if (focus) self.center(focus); else self.firstView();
+      self.render(view, layout);
+      if (focus) { self.select(focus); self.center(focus); }  /* details took some width */
       timing.renderMs = performance.now() - drawing;
       self.afterPaint(function () {
         self.painted("layout", started, view, layout, timing);
