@@ -100,7 +100,7 @@ def run(project: Path, **params: Any) -> str:
     try:
         session.run()
     except ProjError as error:
-        assert "summary refused on purpose" in str(error)  # noqa: PT017 (only the planned failure)
+        assert "summary refused on purpose" in str(error)
     store = session.store
     assert store is not None
     return store.list_runs(1)[0].run_id
@@ -235,9 +235,7 @@ def test_layers_are_horizontal_bands_in_flow_order(page: Any, flow: Path) -> Non
     assert page.errors == []
 
 
-def test_search_opens_the_collapsed_namespace_and_centres_the_match(
-    page: Any, shop: Path
-) -> None:
+def test_search_opens_the_collapsed_namespace_and_centres_the_match(page: Any, shop: Path) -> None:
     with VizServer(shop, port=0) as server:
         open_graph(page, server.url)
         count = "document.querySelector('.proj-viz').projViz.metrics.paints.length"

@@ -156,8 +156,8 @@
         x.toFixed(1) + "," + y.toFixed(1) + ')">' + (bounds ? "" : "<title>" + esc(name) + "</title>") +
         '<rect class="pv-box" width="' + v.w + '" height="' + v.h + '" ' + shape + '/>' +
         (v.kind === "group" ? '<rect class="pv-box2" x="3" y="3" width="' + (v.w - 6) + '" height="' + (v.h - 6) + '" rx="4"/>' : "") +
-        extra + '<text x="' + textX + '" y="' + (v.h / 2) + '" dy="0.35em" text-anchor="middle">' +
-        (v.kind === "group" ? "\u229e " : "") + esc(v.label) + '</text></g>');
+        (v.kind === "node" ? extra : "") + '<text x="' + textX + '" y="' + (v.h / 2) + '" dy="0.35em" text-anchor="middle">' +
+        (v.kind === "group" ? "\u229e " : "") + esc(v.label) + '</text>' + (v.kind === "node" ? "" : extra) + '</g>');
     });
     parts.push('</g></g></svg>');
 
