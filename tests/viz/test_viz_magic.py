@@ -140,6 +140,7 @@ def test_a_pipeline_displayed_in_a_cell_is_the_inline_graph(
     )
     shell.run_line_magic("load_ext", "proj.ipython")
     try:
+        shell.run_line_magic("reload_project", str(ran_iris))  # earlier tests' is remembered
         pipeline = shell.user_ns["pipelines"]["data_science"]
         data, _ = shell.display_formatter.format(pipeline)
     finally:
