@@ -311,13 +311,18 @@ def test_api_status_follows_the_run_store(ran_iris: Path) -> None:
         assert document["datasets"]["X_train"]["rows"] == 120
         etag = first.headers["etag"]
         assert get(server, "/api/status", {"If-None-Match": etag}).status == 304
-        Session.create(ran_iris).run(node_names="split_data")  # a partial run, elsewhere
+        from proj.runner import ThreadRunner
+
+        # a partial run with another runner, as a notebook or another process would
+        Session.create(ran_iris).run(node_names="split_data", runner=ThreadRunner())
         second = get(server, "/api/status", {"If-None-Match": etag})
         assert second.status == 200
         runs = second.json()["runs"]
         assert len(runs) == 2
         assert runs[0]["partial"] is True
         assert runs[0]["filters"] == {"node_names": ["split_data"]}
+        assert runs[0]["runner"] == "ThreadRunner"
+        assert second.json()["nodes"]["split_data"]["run_id"] == runs[0]["run_id"]
         one = get(server, f"/api/status?run={runs[1]['run_id']}").json()
         assert one["overlay"] == runs[1]["run_id"]
         assert len(one["nodes"]) == len(document["nodes"])
