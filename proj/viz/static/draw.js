@@ -97,9 +97,9 @@
       parts.push('<g class="pv-bands">');
       layout.bands.forEach(function (band, k) {
         parts.push('<g class="pv-band" data-layer="' + esc(band.layer) + '"><rect class="pv-band-' + (k % 2) +
-          '" x="' + left + '" y="' + (band.y0 - 10).toFixed(1) + '" width="' + (right - left) +
+          '" x="' + left + '" y="' + band.y0.toFixed(1) + '" width="' + (right - left) +
           '" height="' + Math.max(band.y1 - band.y0, 1).toFixed(1) + '"/><text x="' + (left + 6) +
-          '" y="' + (band.y0 + 4).toFixed(1) + '">' + esc(band.layer) + '</text></g>');
+          '" y="' + (band.y0 + 14).toFixed(1) + '">' + esc(band.layer) + '</text></g>');
       });
       parts.push('</g>');
     }

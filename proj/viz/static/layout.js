@@ -347,9 +347,9 @@ function projVizLayout(request, cache) {
   var root = local[ROOT];
   var bands = [];
   if (layerNames.length) {
-    var top = 0;
+    var top = -PROJ_VIZ_PAD;  /* the outer bands reach a little past the graph */
     layerNames.forEach(function (name, k) {
-      var bottom = k < anchors.length ? positions[anchors[k]].y : root.h;
+      var bottom = k < anchors.length ? positions[anchors[k]].y : root.h + PROJ_VIZ_PAD;
       bands.push({ layer: name, y0: top, y1: bottom });
       top = bottom;
     });
