@@ -315,3 +315,18 @@ def test_a_large_graph_has_a_minimap_and_a_readable_first_view(page: Any, tmp_pa
         page.mouse.click(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] - 5)
         assert page.evaluate(f"{app}.zoom.y") < y_before - 1000  # moved far down the chain
     assert page.errors == []
+
+
+def test_a_page_opened_with_the_token_fetches_everything_it_needs(page: Any, flow: Path) -> None:
+    run(flow)
+    with VizServer(flow, port=0, token="a-token-for-the-test") as server:
+        page.goto(server.url.replace("?token=a-token-for-the-test", ""))
+        assert "needs its token" in page.inner_text("body")  # 403 without it
+        open_graph(page, server.url)  # the snapshot and status come with the cookie
+        wait_status(page, "node:summarise", "success")
+        page.click('[data-id="dataset:raw"]')
+        page.click('[data-role="load-preview"]')
+        page.wait_for_function(
+            "() => document.querySelector('[data-role=\"preview\"]').textContent.includes('9')"
+        )
+    assert page.errors == []
