@@ -384,6 +384,7 @@
       if (this.useHash) this.readHash();
     }
     this.cleanState();
+    this.statusEtag = null;  /* the new snapshot has its own statuses: ask again in full */
     this.buildSidebar();
     this.syncControls();
     return this.refresh(initial ? "initial" : "reload");
