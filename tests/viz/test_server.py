@@ -327,3 +327,30 @@ def test_api_status_follows_the_run_store(ran_iris: Path) -> None:
         assert one["overlay"] == runs[1]["run_id"]
         assert len(one["nodes"]) == len(document["nodes"])
         assert get(server, "/api/status?run=nosuchrun").status == 404
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("my-laptop", False),
+    ],
+)
+def test_which_hosts_are_loopback(host: str, loopback: bool) -> None:
+    from proj.viz.server import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_the_address_printed_for_all_interfaces_is_not_loopback() -> None:
+    from proj.viz.server import is_loopback, network_address
+
+    address = network_address("0.0.0.0")
+    assert address and not is_loopback(address) and address != "0.0.0.0"
+    assert network_address("192.0.2.5") == "192.0.2.5"
