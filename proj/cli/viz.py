@@ -29,7 +29,19 @@ class ExportFormat(str, enum.Enum):
     dot = "dot"
 
 
-_HOST = typer.Option("127.0.0.1", "--host", help="Interface to listen on.")
+_HOST = typer.Option(
+    "127.0.0.1",
+    "--host",
+    help="Interface to listen on. Any address but loopback makes the page reachable from "
+    "the network and requires a token (printed in the URL).",
+)
+_TOKEN = typer.Option(
+    None,
+    "--token",
+    envvar="PROJ_VIZ_TOKEN",
+    help="The token every request must carry (default off loopback: a random one).",
+    show_envvar=True,
+)
 _PORT = typer.Option(4141, "--port", min=0, max=65535, help="Port to listen on (0: any free).")
 _NO_BROWSER = typer.Option(False, "--no-browser", help="Do not open a browser.")
 _PIPELINE = typer.Option(
@@ -51,8 +63,11 @@ def _serve(
     pipeline: str | None,
     env: str | None,
     autoreload: bool,
+    token: str | None,
 ) -> None:
     import webbrowser
+
+    from rich.markup import escape
 
     from proj.cli.output import console, setup_logging
     from proj.viz.server import VizServer
@@ -62,10 +77,18 @@ def _serve(
         from proj.framework.envs import check_environment
 
         check_environment(env)
-    server = VizServer(env=env, pipeline=pipeline, host=host, port=port, autoreload=autoreload)
+    server = VizServer(
+        env=env, pipeline=pipeline, host=host, port=port, autoreload=autoreload, token=token
+    )
     url = server.start()
     out = console()
-    out.print(f"Serving the pipeline graph at [bold]{url}[/] (Ctrl-C to stop)")
+    out.print(f"Serving the pipeline graph at [bold]{escape(url)}[/] (Ctrl-C to stop)")
+    if not server.local:
+        out.print(
+            f"[yellow]Warning:[/] listening on {escape(host)}: the page is reachable from "
+            "the network. Anyone with this URL (it holds the token) sees the pipeline, its "
+            "code and previews of its data."
+        )
     if autoreload:
         out.print("Watching src/ and conf/: the page redraws when they change.")
     out.file.flush()
@@ -88,10 +111,11 @@ def viz(
     pipeline: str | None = _PIPELINE,
     env: EnvOption = None,
     autoreload: bool = _AUTORELOAD,
+    token: str | None = _TOKEN,
 ) -> None:
     """Serve the pipeline graph on http://127.0.0.1:4141 (see `proj viz run`)."""
     if ctx.invoked_subcommand is None:
-        _serve(host, port, no_browser, pipeline, env, autoreload)
+        _serve(host, port, no_browser, pipeline, env, autoreload, token)
         return
     sources = {
         param.opts[0]: ctx.get_parameter_source(param.name or "") for param in ctx.command.params
@@ -113,13 +137,15 @@ def run(
     pipeline: str | None = _PIPELINE,
     env: EnvOption = None,
     autoreload: bool = _AUTORELOAD,
+    token: str | None = _TOKEN,
 ) -> None:
-    """Serve the pipeline graph in the browser, with the last run's node statuses.
+    """Serve the pipeline graph in the browser, with run statuses that follow the runs.
 
     The server listens on 127.0.0.1 only unless --host says otherwise, and serves the
-    page, the graph and previews of catalog datasets, nothing else.
+    page, the graph, the run store's statuses and previews of catalog datasets, nothing
+    else. Off loopback every request needs the token in the printed URL.
     """
-    _serve(host, port, no_browser, pipeline, env, autoreload)
+    _serve(host, port, no_browser, pipeline, env, autoreload, token)
 
 
 @app.command(name="build")

@@ -217,6 +217,9 @@ class Session:
                 KeepIntermediatesHooks(session.intermediates, always=settings.keep_intermediates),
                 name="proj-keep-intermediates",
             )
+            from proj.framework.dataset_stats import DatasetStatsHooks
+
+            hook_manager.register(DatasetStatsHooks(session.store), name="proj-dataset-stats")
         return session
 
     def _run_store_path(self) -> Path | None:

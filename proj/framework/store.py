@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 #: The layout this code writes (``PRAGMA user_version``). 0 (unset) and 1 are the first
 #: layout; 2 adds ``runs.pid``, ``runs.host``, ``runs.pid_start``, ``runs.traceback``,
-#: ``run_nodes.traceback`` and the ``node_fingerprints`` table.
+#: ``run_nodes.traceback`` and the ``node_fingerprints`` and ``run_datasets`` tables.
 SCHEMA_VERSION = 2
 
 #: Columns added after version 1, by table: (name, SQL type).
@@ -85,6 +85,15 @@ CREATE TABLE IF NOT EXISTS node_fingerprints (
     digest TEXT NOT NULL,
     parts TEXT NOT NULL,
     PRIMARY KEY (run_id, node_name)
+);
+CREATE TABLE IF NOT EXISTS run_datasets (
+    run_id TEXT NOT NULL,
+    dataset_name TEXT NOT NULL,
+    node_name TEXT,
+    saved_at REAL NOT NULL,
+    rows INTEGER,
+    bytes INTEGER,
+    PRIMARY KEY (run_id, dataset_name)
 );
 """
 
@@ -632,3 +641,86 @@ class RunStore:
             f"Run id '{run_id}' {what}.",
             hint=f"Recent runs: {', '.join(recent)}." if recent else "No run is recorded yet.",
         )
+
+
+# ---------------------------------------------------------------------- saved datasets
+# What each run saved: rows and bytes per dataset (table ``run_datasets``), written by
+# :class:`proj.framework.dataset_stats.DatasetStatsHooks`, read by the visualisation.
+
+
+@dataclass(frozen=True)
+class DatasetSave:
+    """One dataset saved by one run, with the save of it before that.
+
+    Attributes:
+        run_id: The run that saved it. dataset: The dataset name. node: The node whose
+            output it is. saved_at: Unix time in seconds.
+        rows: ``len()`` of the data (DataFrame, Series, array, list or tuple), or None.
+        bytes: Size of the file written, in bytes, or None (not a file).
+        previous_rows, previous_bytes, previous_run_id: The same of the dataset's save
+            just before this one (any earlier run), or None.
+    """
+
+    run_id: str
+    dataset: str
+    node: str | None
+    saved_at: float
+    rows: int | None
+    bytes: int | None
+    previous_rows: int | None
+    previous_bytes: int | None
+    previous_run_id: str | None
+
+
+def record_dataset_save(
+    store: RunStore,
+    run_id: str,
+    dataset: str,
+    *,
+    node: str | None,
+    rows: int | None,
+    size: int | None,
+) -> None:
+    """Record that ``run_id`` saved ``dataset`` (a second save of it replaces the first).
+
+    Args:
+        store: The run store.
+        run_id: The run. dataset: The dataset name. node: The node that produced it.
+        rows: Number of rows, or None. size: Bytes written, or None.
+
+    Raises:
+        RunStoreError: The store cannot be written.
+    """
+    with store._transaction() as db:
+        db.execute(
+            "INSERT OR REPLACE INTO run_datasets"
+            " (run_id, dataset_name, node_name, saved_at, rows, bytes) VALUES (?, ?, ?, ?, ?, ?)",
+            (run_id, dataset, node, time.time(), rows, size),
+        )
+
+
+def dataset_saves(store: RunStore, run_id: str | None = None) -> list[DatasetSave]:
+    """The datasets a run saved, or each dataset's latest save in any run.
+
+    Args:
+        store: The run store.
+        run_id: A full run id; None: the latest save of every dataset.
+
+    Returns:
+        One :class:`DatasetSave` per dataset, each with the save before it.
+
+    Raises:
+        RunStoreError: The store cannot be read.
+    """
+    where = "recent = 1" if run_id is None else "run_id = ?"
+    rows = store._rows(
+        "WITH ordered AS (SELECT run_id, dataset_name, node_name, saved_at, rows, bytes,"  # noqa: S608
+        " LAG(rows) OVER w AS prev_rows, LAG(bytes) OVER w AS prev_bytes,"
+        " LAG(run_id) OVER w AS prev_run,"
+        " ROW_NUMBER() OVER (PARTITION BY dataset_name ORDER BY saved_at DESC) AS recent"
+        " FROM run_datasets WINDOW w AS (PARTITION BY dataset_name ORDER BY saved_at))"
+        " SELECT run_id, dataset_name, node_name, saved_at, rows, bytes, prev_rows,"
+        f" prev_bytes, prev_run FROM ordered WHERE {where}",
+        () if run_id is None else (run_id,),
+    )
+    return [DatasetSave(*row) for row in rows]

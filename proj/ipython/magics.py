@@ -231,6 +231,7 @@ def register(shell: Any) -> None:
     shell.register_magic_function(load_node_magic, "line", "load_node")
     if importlib.util.find_spec("proj.ipython.viz_magic") is not None:
         shell.register_magic_function(run_viz_magic, "line", "run_viz")
+        importlib.import_module("proj.ipython.viz_magic").register_pipeline_display(shell)
     completer: Any = getattr(shell, "Completer", None)
     if completer is None:
         return

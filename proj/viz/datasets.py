@@ -95,6 +95,30 @@ class CatalogEntries:
         return None
 
 
+def layer_of(entry: Mapping[str, Any]) -> str | None:
+    """The layer a catalog entry puts its dataset in (drawn as a horizontal band).
+
+    Read, in this order, from ``metadata: {kedro-viz: {layer: ...}}`` (what Kedro
+    projects write for kedro-viz), ``metadata: {layer: ...}``, and a plain ``layer:``
+    key of the entry (older Kedro catalogs).
+
+    Args:
+        entry: One catalog entry.
+
+    Returns:
+        The layer's name, or None.
+    """
+    metadata = entry.get("metadata")
+    if isinstance(metadata, Mapping):
+        kedro_viz = metadata.get("kedro-viz")
+        if isinstance(kedro_viz, Mapping) and kedro_viz.get("layer") is not None:
+            return str(kedro_viz["layer"])
+        if metadata.get("layer") is not None:
+            return str(metadata["layer"])
+    layer = entry.get("layer")
+    return None if layer is None else str(layer)
+
+
 def describe_dataset(name: str, entries: CatalogEntries) -> dict[str, Any]:
     """Describe one dataset for the snapshot, never with credentials.
 
@@ -107,7 +131,7 @@ def describe_dataset(name: str, entries: CatalogEntries) -> dict[str, Any]:
         "pattern"}``: ``type`` as written in the catalog (``"MemoryDataset"`` for an
         undeclared dataset, ``"parameters"`` for parameters); ``path`` the entry's
         ``filepath`` (or ``path``/``url``/``table_name``) with URL credentials removed,
-        or None; ``layer`` from the entry's ``metadata: {layer: ...}``, or None.
+        or None; ``layer`` from :func:`layer_of`, or None.
     """
     info: dict[str, Any] = {
         "name": name,
@@ -135,9 +159,7 @@ def describe_dataset(name: str, entries: CatalogEntries) -> dict[str, Any]:
         if isinstance(value, str):
             info["path"] = redact_text(value)
             break
-    metadata = entry.get("metadata")
-    if isinstance(metadata, Mapping) and metadata.get("layer") is not None:
-        info["layer"] = str(metadata["layer"])
+    info["layer"] = layer_of(entry)
     info["versioned"] = bool(entry.get("versioned", False))
     return info
 

@@ -11,22 +11,26 @@ exporters to Mermaid and Graphviz read. Shape (``"schema": "proj-viz/1"``)::
       "nodes": [{"id": "node:<name>", "name", "function", "file", "line", "code",
                  "tags", "namespace", "inputs", "outputs", "pipelines", "last_run"}],
       "datasets": [{"id": "dataset:<name>", "name", "type", "path", "layer",
-                    "parameter", "declared", "versioned", "pattern", "namespace"}],
+                    "parameter", "declared", "versioned", "pattern", "namespace",
+                    "last_save"}],
       "edges": [{"source": id, "target": id}],      # dataset -> node, node -> dataset
       "namespaces": [{"name", "path", "nodes", "children": [...]}],
-      "tags": [str], "layers": [str],
+      "tags": [str], "layers": [str, in the order data flows through them],
       "code": {code id: source text},               # shared by nodes of one function
       "run": null | {"run_id", "status", "started_at", "finished_at", "duration",
                      "pipelines", "runner", "filters", "partial", "command", "env",
-                     "error"}
+                     "error"},
+      "runs": [run summaries like "run", newest first]
     }
 
 ``file`` is relative to the project root when the function lives inside it. A node's
 ``last_run`` is ``{"status", "duration" (seconds), "started_at" (Unix seconds), "run_id",
 "error", "latest"}`` from the most recent recorded run that included the node, whatever
 runner ran it and however the run was sliced; ``latest`` tells whether that run is the
-project's latest one. Nothing in the snapshot comes from credentials: dataset paths
-and error messages have URL credentials removed (:mod:`proj.redaction`).
+project's latest one. A dataset's ``last_save`` is its rows and bytes in the latest run
+that saved it, with the previous save's (:mod:`proj.viz.runs`). Nothing in the
+snapshot comes from credentials: dataset paths and error messages have URL credentials
+removed (:mod:`proj.redaction`).
 """
 
 from __future__ import annotations
@@ -40,10 +44,9 @@ from typing import TYPE_CHECKING, Any
 
 import proj
 from proj.exceptions import UnknownNameError
-from proj.framework.session import FILTER_FIELDS
 from proj.pipeline import namespace_prefixes
-from proj.redaction import redact_optional
 from proj.viz.datasets import CatalogEntries, describe_dataset
+from proj.viz.runs import run_status
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -59,9 +62,6 @@ DEFAULT_PIPELINE = "__default__"
 
 #: Longest function source kept in a snapshot, in characters.
 MAX_CODE_CHARS = 20_000
-
-#: How many recent runs are searched for the nodes the latest run did not include.
-RUN_HISTORY = 50
 
 
 def node_id(name: str) -> str:
@@ -187,56 +187,29 @@ def _ordered_pipelines(pipelines: dict[str, Pipeline]) -> list[str]:
     return [DEFAULT_PIPELINE, *names] if DEFAULT_PIPELINE in pipelines else names
 
 
-def _run_summary(store: RunStore | None) -> tuple[dict[str, Any] | None, list[Any]]:
-    """The latest run's summary and the recent runs (newest first)."""
-    if store is None:
-        return None, []
-    runs = store.list_runs(RUN_HISTORY)
-    if not runs:
-        return None, []
-    latest = runs[0]
-    filters = {
-        key: value for key, value in latest.request.items() if key in FILTER_FIELDS and value
-    }
-    summary = {
-        "run_id": latest.run_id,
-        "status": latest.status,
-        "started_at": latest.started_at,
-        "finished_at": latest.finished_at,
-        "duration": latest.duration,
-        "pipelines": latest.pipelines,
-        "runner": latest.request.get("runner"),
-        "filters": filters,
-        "partial": bool(filters) or latest.resumed_from is not None,
-        "command": redact_optional(latest.command),
-        "env": latest.env,
-        "error": redact_optional(latest.error),
-    }
-    return summary, runs
+def layer_order(nodes: Iterable[Node], layers: dict[str, str]) -> list[str]:
+    """Layers in the order data flows through them, top band first.
 
+    A layer's place is the earliest point of the run order where one of its datasets
+    appears: the node that writes it, or (for inputs) just before the first node that
+    reads it. Linear in nodes + edges.
 
-def _node_statuses(
-    store: RunStore | None, runs: list[Any], names: set[str]
-) -> dict[str, dict[str, Any]]:
-    """Node name -> its record in the most recent run that included it."""
-    statuses: dict[str, dict[str, Any]] = {}
-    if store is None or not runs:
-        return statuses
-    latest_id = runs[0].run_id
-    for run in runs:
-        for record in store.get_run(run.run_id).nodes:
-            if record.name in names and record.name not in statuses:
-                statuses[record.name] = {
-                    "status": record.status,
-                    "duration": record.duration,
-                    "started_at": record.started_at,
-                    "run_id": run.run_id,
-                    "error": redact_optional(record.error),
-                    "latest": run.run_id == latest_id,
-                }
-        if len(statuses) == len(names):
-            break
-    return statuses
+    Args:
+        nodes: The nodes in run (topological) order.
+        layers: Dataset name -> layer, for datasets that have one.
+
+    Returns:
+        The layer names, each once.
+    """
+    first: dict[str, float] = {}
+    for index, node in enumerate(nodes):
+        for names, place in ((node.inputs, index - 0.5), (node.outputs, float(index))):
+            for name in names:
+                layer = layers.get(name)
+                if layer is not None and place < first.get(layer, float("inf")):
+                    first[layer] = place
+    order = sorted(first, key=lambda layer: (first[layer], layer))
+    return order + sorted(set(layers.values()) - set(first))
 
 
 def _node_entry(
@@ -292,7 +265,74 @@ def build_snapshot(session: Session, *, pipeline: str | None = None) -> dict[str
         )
     context = session.load_context()
     entries = CatalogEntries.from_config(context.config_loader.get("catalog"))
+    snapshot = _assemble(
+        {name: pipelines[name] for name in order},
+        entries,
+        session.store,
+        session.metadata.project_path,
+        {
+            "name": session.metadata.project_name,
+            "package": session.metadata.package_name,
+            "env": context.env,
+        },
+        pipeline or (order[0] if order else DEFAULT_PIPELINE),
+    )
+    logger.debug(
+        "Built the snapshot of %d nodes and %d datasets in %.3f s",
+        len(snapshot["nodes"]),
+        len(snapshot["datasets"]),
+        time.perf_counter() - started,
+    )
+    return snapshot
 
+
+def pipeline_snapshot(pipeline: Pipeline, session: Session | None = None) -> dict[str, Any]:
+    """The snapshot of one :class:`~proj.pipeline.Pipeline` object (e.g. in a notebook).
+
+    Args:
+        pipeline: Any pipeline, registered or not.
+        session: The project it belongs to, for dataset descriptions from the catalog
+            and run statuses from the run store; None draws the graph alone.
+
+    Returns:
+        A snapshot (shape in the module docstring) with one pipeline named
+        ``"pipeline"``.
+
+    Raises:
+        ConfigError: The session's catalog configuration cannot be read.
+        RunStoreError: The session's run store cannot be read.
+    """
+    if session is None:
+        entries = CatalogEntries.from_config({})
+        project = {"name": "Pipeline", "package": None, "env": None}
+        return _assemble({"pipeline": pipeline}, entries, None, Path.cwd(), project, "pipeline")
+    context = session.load_context()
+    entries = CatalogEntries.from_config(context.config_loader.get("catalog"))
+    project = {
+        "name": session.metadata.project_name,
+        "package": session.metadata.package_name,
+        "env": context.env,
+    }
+    return _assemble(
+        {"pipeline": pipeline},
+        entries,
+        session.store,
+        session.metadata.project_path,
+        project,
+        "pipeline",
+    )
+
+
+def _assemble(
+    pipelines: dict[str, Pipeline],
+    entries: CatalogEntries,
+    store: RunStore | None,
+    root: Path,
+    project: dict[str, Any],
+    default: str,
+) -> dict[str, Any]:
+    """The snapshot of ``pipelines`` (in the order given), see :func:`build_snapshot`."""
+    order = list(pipelines)
     nodes: dict[str, Node] = {}
     member_of: dict[str, list[str]] = {}
     for name in order:
@@ -300,9 +340,14 @@ def build_snapshot(session: Session, *, pipeline: str | None = None) -> dict[str
             nodes.setdefault(node.name, node)
             member_of.setdefault(node.name, []).append(name)
 
-    summary, runs = _run_summary(session.store)
-    statuses = _node_statuses(session.store, runs, set(nodes))
-    functions = _Functions(session.metadata.project_path)
+    functions = _Functions(root)
+    dataset_names: dict[str, None] = {}
+    for node in nodes.values():
+        dataset_names.update(dict.fromkeys(node.inputs))
+        dataset_names.update(dict.fromkeys(node.outputs))
+    status = run_status(store, nodes.keys(), dataset_names.keys())
+    statuses = status["nodes"]
+    saves = status["datasets"]
     node_entries = [
         _node_entry(node, functions, member_of[name], statuses.get(name))
         for name, node in nodes.items()
@@ -312,18 +357,15 @@ def build_snapshot(session: Session, *, pipeline: str | None = None) -> dict[str
     for node in nodes.values():
         if node.namespace:
             namespaces.update(namespace_prefixes(node.namespace))
-    dataset_names: dict[str, None] = {}
     edges: list[dict[str, str]] = []
     seen_edges: set[tuple[str, str]] = set()
     for node in nodes.values():
         for name in node.inputs:
-            dataset_names[name] = None
             pair = (dataset_id(name), node_id(node.name))
             if pair not in seen_edges:
                 seen_edges.add(pair)
                 edges.append({"source": pair[0], "target": pair[1]})
         for name in node.outputs:
-            dataset_names[name] = None
             pair = (node_id(node.name), dataset_id(name))
             if pair not in seen_edges:
                 seen_edges.add(pair)
@@ -333,20 +375,16 @@ def build_snapshot(session: Session, *, pipeline: str | None = None) -> dict[str
             "id": dataset_id(name),
             **describe_dataset(name, entries),
             "namespace": _namespace_of_dataset(name, namespaces),
+            "last_save": saves.get(name),
         }
         for name in sorted(dataset_names)
     ]
 
-    default = pipeline or (order[0] if order else DEFAULT_PIPELINE)
-    snapshot = {
+    return {
         "schema": SCHEMA,
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "proj_version": proj.__version__,
-        "project": {
-            "name": session.metadata.project_name,
-            "package": session.metadata.package_name,
-            "env": context.env,
-        },
+        "project": project,
         "default_pipeline": default,
         "pipelines": [
             {"name": name, "nodes": [node.name for node in pipelines[name].nodes]} for name in order
@@ -356,17 +394,13 @@ def build_snapshot(session: Session, *, pipeline: str | None = None) -> dict[str
         "edges": edges,
         "namespaces": namespace_tree(node.namespace for node in nodes.values()),
         "tags": sorted({tag for node in nodes.values() for tag in node.tags}),
-        "layers": sorted({d["layer"] for d in datasets if d["layer"] is not None}),
+        "layers": layer_order(
+            nodes.values(), {d["name"]: d["layer"] for d in datasets if d["layer"] is not None}
+        ),
         "code": functions.code,
-        "run": summary,
+        "run": status["run"],
+        "runs": status["runs"],
     }
-    logger.debug(
-        "Built the snapshot of %d nodes and %d datasets in %.3f s",
-        len(node_entries),
-        len(datasets),
-        time.perf_counter() - started,
-    )
-    return snapshot
 
 
 def restrict(snapshot: dict[str, Any], pipeline: str) -> dict[str, Any]:
@@ -392,6 +426,7 @@ def restrict(snapshot: dict[str, Any], pipeline: str) -> dict[str, Any]:
     datasets = [d for d in snapshot["datasets"] if d["name"] in keep_datasets]
     ids = {node["id"] for node in nodes} | {d["id"] for d in datasets}
     code_ids = {node["code"] for node in nodes if node["code"]}
+    kept_layers = {d["layer"] for d in datasets if d["layer"] is not None}
     return {
         **snapshot,
         "default_pipeline": pipeline,
@@ -401,6 +436,6 @@ def restrict(snapshot: dict[str, Any], pipeline: str) -> dict[str, Any]:
         "edges": [e for e in snapshot["edges"] if e["source"] in ids and e["target"] in ids],
         "namespaces": namespace_tree(node["namespace"] for node in nodes),
         "tags": sorted({tag for node in nodes for tag in node["tags"]}),
-        "layers": sorted({d["layer"] for d in datasets if d["layer"] is not None}),
+        "layers": [layer for layer in snapshot["layers"] if layer in kept_layers],
         "code": {key: text for key, text in snapshot["code"].items() if key in code_ids},
     }

@@ -5,6 +5,7 @@ server's logs free of credentials."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -26,10 +27,11 @@ __all__ = ["chromium"]  # the fixture, shared with tests/viz
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
-def http_status(url: str) -> int | None:
+def http_status(url: str, timeout: float = 120) -> int | None:
+    """The status of a GET, waiting as long as the server needs (a first preview imports
+    pandas: seconds on a loaded machine); None when nothing answers."""
     try:
-        # Generous: the first preview imports pandas, which takes seconds on a busy box.
-        with urllib.request.urlopen(url, timeout=120) as answer:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
             return int(answer.status)
     except urllib.error.HTTPError as error:
         return error.code
@@ -95,7 +97,10 @@ def serve(
         tmp_path / "viz.log",
     )
     url = f"http://127.0.0.1:{port}/"
-    process.wait_until(lambda: http_status(url + "api/snapshot") == 200, 120, "proj viz to serve")
+    process.wait_until(
+        lambda: f":{port}/" in process.output(), 120, "proj viz to print its address"
+    )
+    assert http_status(url + "api/snapshot") == 200, process.output()
     return process, url
 
 
@@ -190,6 +195,36 @@ def test_proj_viz_run_logs_no_credentials(tmp_path: Path) -> None:
     assert "GET /api/preview?dataset=remote_orders" in log  # --verbose logs requests
     for secret in SECRETS:
         assert secret not in log
+
+
+def test_proj_viz_off_loopback_needs_the_token_and_prints_the_real_address(
+    starter: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    process = Process(
+        [PROJ, "viz", "--no-browser", "--host", "0.0.0.0", "--port", str(port)],
+        starter,
+        tmp_path / "viz.log",
+    )
+    try:
+        match = process.wait_until(
+            lambda: re.search(r"at (http://\S+/\?token=(\S+)) ", process.output()),
+            120,
+            "proj viz to print its address",
+        )
+        printed, token = match.group(1), match.group(2)
+        output = process.output()
+        assert "reachable from the network" in output
+        assert "127.0.0.1" not in printed and "0.0.0.0" not in printed
+        assert printed.split("://", 1)[1].split("/", 1)[0].endswith(f":{port}")
+        local = f"http://127.0.0.1:{port}/"
+        for path in ("", "api/snapshot", "api/status", "api/preview?dataset=iris"):
+            assert http_status(local + path) == 403, path
+        assert http_status(f"{local}?token={token}") == 200
+        assert http_status(f"{local}api/preview?dataset=iris&token={token}") == 200
+    finally:
+        process.stop(signal.SIGINT)
+    assert token not in process.output().replace(printed, "")  # logged only in the URL
 
 
 def test_a_taken_port_is_one_clear_error(starter: Path, proj: Callable[..., Result]) -> None:

@@ -50,7 +50,7 @@ def test_the_file_is_created_on_first_write_in_wal_mode(store: RunStore, tmp_pat
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         columns = [row[1] for row in db.execute("PRAGMA table_info(runs)")]
         node_columns = [row[1] for row in db.execute("PRAGMA table_info(run_nodes)")]
-    assert tables == {"runs", "run_nodes", "node_fingerprints"}
+    assert tables == {"runs", "run_nodes", "node_fingerprints", "run_datasets"}
     for column in ("run_id", "started_at", "finished_at", "status", "pipelines", "request"):
         assert column in columns
     for column in ("env", "params", "git_sha", "git_dirty", "command", "error", "resumed_from"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html.parser
 import json
@@ -151,9 +152,16 @@ def test_the_notebook_output_is_one_self_contained_fragment() -> None:
     assert parsed.urls == []
     assert [attrs.get("type") for attrs, _ in parsed.scripts] == [
         "text/plain",
-        "application/json",
+        "application/octet-stream",
+        "application/octet-stream",
         None,
     ]
+    # the layout source, the page's script and the snapshot travel gzip-compressed
+    unpacked = [gzip.decompress(base64.b64decode(text)) for _, text in parsed.scripts[:3]]
+    assert all(attrs.get("data-encoding") == "gzip+base64" for attrs, _ in parsed.scripts[:3])
+    assert unpacked[0].decode() == layout_source()
+    assert b"window.projViz" in unpacked[1]
+    assert json.loads(unpacked[2]) == tiny_snapshot()
     assert '"mode": "notebook"' in parsed.scripts[-1][1]
     assert "Content-Security-Policy" not in first  # it would apply to the whole notebook
 

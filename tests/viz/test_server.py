@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from proj.exceptions import VizError
+from proj.framework import Session
 from proj.viz.server import VizServer
 from tests.viz.conftest import AUDIT_PATCH, SECRETS, wait_for
 
@@ -229,3 +230,127 @@ def test_an_ipv6_loopback_host_is_served(shop: Path) -> None:
             assert json.loads(answer.read())["project"]["name"] == "Shop"
         finally:
             connection.close()
+
+
+def get_as(server: VizServer, path: str, host: str, headers: dict[str, str] | None = None) -> Any:
+    """GET ``path`` from the server's port with ``Host: host`` (what a remote browser sends)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Host": host, **(headers or {})})
+        answer = connection.getresponse()
+        return Response(
+            answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+        )
+    finally:
+        connection.close()
+
+
+PROTECTED = (
+    "/",
+    "/index.html",
+    "/api/snapshot",
+    "/api/status",
+    "/api/preview?dataset=orders_raw",
+    "/favicon.ico",
+)
+
+
+def test_off_loopback_every_request_needs_the_token(shop: Path) -> None:
+    with VizServer(shop, host="0.0.0.0", port=0) as server:
+        token = server.token
+        assert token is not None and len(token) >= 24
+        host = f"192.0.2.7:{server.port}"  # any name: the token guards, not the Host check
+        for path in PROTECTED:
+            answer = get_as(server, path, host)
+            assert answer.status == 403, path
+            assert b"token" in answer.body
+            assert b"Shop" not in answer.body
+            wrong = get_as(server, path + ("&" if "?" in path else "?") + "token=nope", host)
+            assert wrong.status == 403, path
+        page = get_as(server, f"/?token={token}", host)
+        assert page.status == 200
+        cookie = page.headers["set-cookie"]
+        assert cookie.startswith(f"{server.cookie_name}={token};")
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        # the page's own requests carry the cookie; scripts may send a bearer header
+        by_cookie = {"Cookie": f"{server.cookie_name}={token}"}
+        for path in PROTECTED[2:5]:
+            assert get_as(server, path, host, by_cookie).status == 200, path
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert get_as(server, "/api/snapshot", host, bearer).status == 200
+        # the printed URL is the machine's address (not loopback), with the token
+        url = server.url
+        assert f":{server.port}/?token={token}" in url
+        assert "127.0.0.1" not in url and "0.0.0.0" not in url
+
+
+def test_a_token_given_on_loopback_is_required_and_the_host_check_stays(shop: Path) -> None:
+    with VizServer(shop, port=0, token="s3cret-token") as server:
+        assert server.url == f"http://127.0.0.1:{server.port}/?token=s3cret-token"
+        assert get(server, "/api/snapshot").status == 403
+        assert get(server, "/api/snapshot?token=s3cret-token").status == 200
+        evil = get(server, "/api/snapshot?token=s3cret-token", {"Host": "evil.example:80"})
+        assert evil.status == 403
+    with VizServer(shop, port=0) as server:
+        assert server.token is None  # loopback without --token: the Host check alone
+        assert get(server, "/api/status").status == 200
+
+
+def test_an_empty_token_is_refused(shop: Path) -> None:
+    with pytest.raises(VizError, match="token is empty"):
+        VizServer(shop, port=0, token=" ")
+
+
+def test_api_status_follows_the_run_store(ran_iris: Path) -> None:
+    with VizServer(ran_iris, port=0) as server:
+        first = get(server, "/api/status")
+        assert first.status == 200
+        document = first.json()
+        assert document["run"]["status"] == "success"
+        assert {entry["status"] for entry in document["nodes"].values()} == {"success"}
+        assert document["datasets"]["X_train"]["rows"] == 120
+        etag = first.headers["etag"]
+        assert get(server, "/api/status", {"If-None-Match": etag}).status == 304
+        from proj.runner import ThreadRunner
+
+        # a partial run with another runner, as a notebook or another process would
+        Session.create(ran_iris).run(node_names="split_data", runner=ThreadRunner())
+        second = get(server, "/api/status", {"If-None-Match": etag})
+        assert second.status == 200
+        runs = second.json()["runs"]
+        assert len(runs) == 2
+        assert runs[0]["partial"] is True
+        assert runs[0]["filters"] == {"node_names": ["split_data"]}
+        assert runs[0]["runner"] == "ThreadRunner"
+        assert second.json()["nodes"]["split_data"]["run_id"] == runs[0]["run_id"]
+        one = get(server, f"/api/status?run={runs[1]['run_id']}").json()
+        assert one["overlay"] == runs[1]["run_id"]
+        assert len(one["nodes"]) == len(document["nodes"])
+        assert get(server, "/api/status?run=nosuchrun").status == 404
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("my-laptop", False),
+    ],
+)
+def test_which_hosts_are_loopback(host: str, loopback: bool) -> None:
+    from proj.viz.server import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_the_address_printed_for_all_interfaces_is_not_loopback() -> None:
+    from proj.viz.server import is_loopback, network_address
+
+    address = network_address("0.0.0.0")
+    assert address and not is_loopback(address) and address != "0.0.0.0"
+    assert network_address("192.0.2.5") == "192.0.2.5"

@@ -37,10 +37,15 @@ def normalise(snapshot: Snapshot) -> Snapshot:
     data = json.loads(json.dumps(snapshot))
     data["generated_at"] = "<generated_at>"
     data["proj_version"] = "<version>"
-    run = data["run"]
-    if run is not None:
-        for key in ("run_id", "started_at", "finished_at", "duration", "command"):
-            run[key] = f"<{key}>"
+    for run in [data["run"], *data["runs"]]:
+        if run is not None:
+            for key in ("run_id", "started_at", "finished_at", "duration", "command"):
+                run[key] = f"<{key}>"
+    for dataset in data["datasets"]:
+        save = dataset["last_save"]
+        if save is not None:
+            for key in ("run_id", "previous_run_id", "bytes", "previous_bytes"):
+                save[key] = save[key] and f"<{key}>"
     for node in data["nodes"]:
         last = node["last_run"]
         if last is not None:
@@ -196,7 +201,8 @@ def test_namespaces_layers_patterns_and_memory_datasets(
     assert datasets["eu_summary"]["pattern"] == "{region}_summary"
     assert datasets["eu_summary"]["path"] == "data/08_reporting/eu_summary.json"
     assert datasets["eu_summary"]["layer"] == "reporting"
-    assert snapshot["layers"] == ["intermediate", "raw", "reporting"]
+    # in the order data flows through them (the bands' order), not alphabetical
+    assert snapshot["layers"] == ["raw", "intermediate", "reporting"]
     assert snapshot["tags"] == ["clean", "raw", "report"]
 
 
@@ -257,3 +263,29 @@ def test_namespace_tree_counts_nodes_at_every_level() -> None:
     assert [(n["path"], n["nodes"]) for n in tree] == [("a", 3), ("e", 1)]
     assert [(n["path"], n["nodes"]) for n in tree[0]["children"]] == [("a.b", 2), ("a.c", 1)]
     assert tree[0]["children"][1]["children"][0]["path"] == "a.c.d"
+
+
+def test_layers_come_from_kedro_viz_metadata_and_a_plain_layer_key() -> None:
+    from proj.viz.datasets import layer_of
+
+    assert layer_of({"metadata": {"kedro-viz": {"layer": "primary"}}}) == "primary"
+    assert layer_of({"metadata": {"layer": "raw"}}) == "raw"
+    assert layer_of({"layer": "feature"}) == "feature"
+    assert layer_of({"metadata": {"kedro-viz": {"layer": "a"}, "layer": "b"}}) == "a"
+    assert layer_of({"type": "MemoryDataset"}) is None
+
+
+def test_layers_are_ordered_by_the_flow_of_data() -> None:
+    from proj.pipeline import node
+    from proj.viz.snapshot import layer_order
+
+    def f(x: object) -> object:
+        return x
+
+    nodes = [
+        node(f, "raw_a", "mid", name="one"),
+        node(f, "mid", "features", name="two"),
+        node(f, "features", "report", name="three"),
+    ]
+    layers = {"report": "reporting", "features": "feature", "mid": "primary", "raw_a": "raw"}
+    assert layer_order(nodes, layers) == ["raw", "primary", "feature", "reporting"]

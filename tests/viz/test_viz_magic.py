@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -39,9 +41,14 @@ def shown(call: Any) -> list[dict[str, Any]]:
 
 
 def embedded_snapshot(html: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" class="proj-viz-data">(.*?)</script>', html)
+    """The snapshot a notebook output carries (gzip-compressed, in base64)."""
+    match = re.search(
+        r'<script type="application/octet-stream" class="proj-viz-data" '
+        r'data-encoding="gzip\+base64">(.*?)</script>',
+        html,
+    )
     assert match is not None
-    return json.loads(match.group(1))
+    return json.loads(gzip.decompress(base64.b64decode(match.group(1))))
 
 
 def test_the_graph_is_displayed_inline(
@@ -121,3 +128,63 @@ def test_outside_a_project_the_error_says_so(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ProjectNotFoundError, match="No proj project found"):
         run_viz("")
+
+
+def test_a_pipeline_displayed_in_a_cell_is_the_inline_graph(
+    shell: Any, ran_iris: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ran_iris)
+    # a Jupyter kernel's shell formats every type; the terminal test shell only text
+    monkeypatch.setattr(
+        shell.display_formatter, "active_types", ["text/plain", "text/html"], raising=False
+    )
+    shell.run_line_magic("load_ext", "proj.ipython")
+    try:
+        shell.run_line_magic("reload_project", str(ran_iris))  # earlier tests' is remembered
+        pipeline = shell.user_ns["pipelines"]["data_science"]
+        data, _ = shell.display_formatter.format(pipeline)
+    finally:
+        shell.extension_manager.loaded.discard("proj.ipython")
+        for name in ("catalog", "context", "pipelines", "session"):
+            shell.user_ns.pop(name, None)
+    snapshot = embedded_snapshot(data["text/html"])
+    assert sorted(node["name"] for node in snapshot["nodes"]) == [
+        "predict",
+        "report_accuracy",
+        "train_model",
+    ]
+    # the loaded project's catalog and run store are used
+    assert snapshot["project"]["name"] == "Iris Demo"
+    statuses = {node["name"]: node["last_run"]["status"] for node in snapshot["nodes"]}
+    assert set(statuses.values()) == {"success"}
+    assert "text/plain" in data  # other front ends still get the repr
+
+
+def test_a_5000_node_notebook_output_stays_under_300_kb() -> None:
+    from proj.pipeline import Pipeline, node, pipeline
+    from proj.viz.page import notebook_html
+    from proj.viz.snapshot import pipeline_snapshot
+
+    def step(*inputs: Any) -> Any:
+        return inputs[0]
+
+    parts = []
+    for k in range(50):
+        nodes = [
+            node(step, ["part_in" if i == 0 else f"d{i - 1}"], f"d{i}", name=f"n{i}")
+            for i in range(100)
+        ]
+        upstream = "source" if k == 0 else f"out_{k - 1}"
+        parts.append(
+            pipeline(
+                Pipeline(nodes),
+                namespace=f"part_{k:02d}",
+                inputs={"part_in": upstream},
+                outputs={"d99": f"out_{k}"},
+            )
+        )
+    snapshot = pipeline_snapshot(sum(parts, Pipeline([])))
+    assert len(snapshot["nodes"]) == 5000
+    html = notebook_html(snapshot)
+    assert len(html.encode("utf-8")) < 300_000
+    assert embedded_snapshot(html) == json.loads(json.dumps(snapshot))

@@ -1,11 +1,39 @@
-/* proj viz: drawing the graph (SVG), pan and zoom, selection highlights, search and
- * picked nodes. Extends the Viz of viz.js; loaded after it. */
+/* proj viz: drawing the graph (SVG), layer bands, run status badges and dataset rows,
+ * pan and zoom, the minimap, selection highlights, search and picked nodes. Extends the
+ * Viz of viz.js; loaded after it. */
 (function () {
   "use strict";
 
   var Viz = window.projViz.Viz;
   var u = window.projViz.util;
   var SVGNS = u.SVGNS, esc = u.esc;
+
+  function number(value) {
+    return value.toLocaleString("en-US");
+  }
+
+  function bytes(value) {
+    if (value === null || value === undefined) return "";
+    if (value < 1024) return value + " B";
+    var units = ["KB", "MB", "GB", "TB"], v = value / 1024, i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return v.toFixed(v < 10 ? 1 : 0) + " " + units[i];
+  }
+  u.bytes = bytes;
+  u.number = number;
+
+  /* The short text under a dataset: its rows and bytes in the run shown. */
+  function saveText(save) {
+    if (!save) return "";
+    var parts = [];
+    if (save.rows !== null && save.rows !== undefined) {
+      parts.push((save.dropped ? "\u2193 " + number(save.previous_rows) + " \u2192 " : "") +
+        number(save.rows) + " rows");
+    }
+    if (save.bytes !== null && save.bytes !== undefined) parts.push(bytes(save.bytes));
+    return parts.join(" \u00b7 ");
+  }
+  Viz.saveText = saveText;
 
   /* Whether a route's end point lies on box `p` (centre x, y; size w, h). */
   function onBox(point, p) {
@@ -39,13 +67,42 @@
 
   /* ------------------------------------------------------------------ drawing */
 
+  /* Above this many vertices only the part of the graph around the view is put in the
+     page (the browser's style and layout work grows with every SVG element: seconds at
+     10,000 vertices); panning or zooming out of it draws the new part. */
+  var VIRTUAL_ABOVE = 3000;
+
+  /* The graph area (graph coordinates) the view shows, grown by `margin` views. */
+  Viz.prototype.viewBounds = function (margin) {
+    var k = this.zoom.k, width = this.canvas.clientWidth || 1400, height = this.canvas.clientHeight || 900;
+    var x0 = -this.zoom.x / k, y0 = -this.zoom.y / k, w = width / k, h = height / k;
+    return { x0: x0 - margin * w, y0: y0 - margin * h, x1: x0 + w + margin * w, y1: y0 + h + margin * h };
+  };
+
   Viz.prototype.render = function (view, layout) {
     var parts = [];
+    var bounds = view.vertices.size > VIRTUAL_ABOVE ? this.viewBounds(1) : null;
+    this.virtual = bounds;
+    function inside(p) {
+      return !bounds || (p.x + p.w / 2 >= bounds.x0 && p.x - p.w / 2 <= bounds.x1 &&
+        p.y + p.h / 2 >= bounds.y0 && p.y - p.h / 2 <= bounds.y1);
+    }
     var marker = this.uid + "-arrow";
     parts.push('<svg xmlns="' + SVGNS + '" role="img" aria-label="pipeline graph"><defs>' +
       '<marker id="' + marker + '" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">' +
       '<path d="M0,0 L10,5 L0,10 z" fill="#8a96a3"/></marker></defs>' +
       '<g class="pv-viewport">');
+    if (layout.bands && layout.bands.length) {
+      var left = -40, right = Math.max(layout.width, 200) + 40;
+      parts.push('<g class="pv-bands">');
+      layout.bands.forEach(function (band, k) {
+        parts.push('<g class="pv-band" data-layer="' + esc(band.layer) + '"><rect class="pv-band-' + (k % 2) +
+          '" x="' + left + '" y="' + band.y0.toFixed(1) + '" width="' + (right - left) +
+          '" height="' + Math.max(band.y1 - band.y0, 1).toFixed(1) + '"/><text x="' + (left + 6) +
+          '" y="' + (band.y0 + 14).toFixed(1) + '">' + esc(band.layer) + '</text></g>');
+      });
+      parts.push('</g>');
+    }
     parts.push('<g class="pv-containers">');
     view.containers.forEach(function (c) {
       var b = layout.boxes[c.id];
@@ -58,7 +115,7 @@
     var positions = layout.positions;
     view.edges.forEach(function (edge, index) {
       var a = positions[edge[0]], b = positions[edge[1]];
-      if (!a || !b) return;
+      if (!a || !b || !(inside(a) || inside(b))) return;
       var route = layout.routes[edge[0] + "\u0001" + edge[1]];
       var d;
       if (route && route.length >= 2) {
@@ -80,7 +137,7 @@
     parts.push('</g><g class="pv-vertices">');
     view.vertices.forEach(function (v) {
       var p = positions[v.id];
-      if (!p) return;
+      if (!p || !inside(p)) return;
       var x = p.x - v.w / 2, y = p.y - v.h / 2;
       var classes = "pv-vertex pv-" + v.kind;
       var extra = "";
@@ -88,21 +145,19 @@
       var name = v.kind === "group" ? v.title : v.item.name;
       if (v.kind === "dataset" && v.item.parameter) classes += " pv-param";
       if (v.kind === "node") {
-        var run = v.item.data.last_run;
-        if (run) {
-          if (run.status === "failed") classes += " pv-failed";
-          extra = '<circle class="pv-badge pv-status-' + esc(run.status) + (run.latest ? "" : " pv-stale") +
-            '" cx="12" cy="' + (v.h / 2) + '" r="5"><title>' + esc(run.status) + '</title></circle>';
-          textX += 6;
-        }
+        /* Painted by paintStatus, and repainted in place when the run status changes. */
+        extra = '<circle class="pv-badge" cx="12" cy="' + (v.h / 2) + '" r="5"/>';
+        textX += 6;
+      } else if (v.kind === "dataset") {
+        extra = '<text class="pv-stat" x="' + (v.w / 2) + '" y="' + (v.h + 9) + '" text-anchor="middle"></text>';
       }
       var shape = v.kind === "node" ? 'rx="4"' : v.kind === "dataset" ? 'rx="' + (v.h / 2) + '"' : 'rx="6"';
       parts.push('<g class="' + classes + '" data-id="' + esc(v.id) + '" data-name="' + esc(name) + '" transform="translate(' +
-        x.toFixed(1) + "," + y.toFixed(1) + ')"><title>' + esc(name) + '</title>' +
+        x.toFixed(1) + "," + y.toFixed(1) + ')">' + (bounds ? "" : "<title>" + esc(name) + "</title>") +
         '<rect class="pv-box" width="' + v.w + '" height="' + v.h + '" ' + shape + '/>' +
         (v.kind === "group" ? '<rect class="pv-box2" x="3" y="3" width="' + (v.w - 6) + '" height="' + (v.h - 6) + '" rx="4"/>' : "") +
-        extra + '<text x="' + textX + '" y="' + (v.h / 2) + '" dy="0.35em" text-anchor="middle">' +
-        (v.kind === "group" ? "\u229e " : "") + esc(v.label) + '</text></g>');
+        (v.kind === "node" ? extra : "") + '<text x="' + textX + '" y="' + (v.h / 2) + '" dy="0.35em" text-anchor="middle">' +
+        (v.kind === "group" ? "\u229e " : "") + esc(v.label) + '</text>' + (v.kind === "node" ? "" : extra) + '</g>');
     });
     parts.push('</g></g></svg>');
 
@@ -121,10 +176,39 @@
       edges.push({ element: element, s: edge[0], t: edge[1] });
     });
     this.rendered = { vertices: vertices, edges: edges };
+    this.paintStatus();
+    this.drawMinimap();
     this.applyTransform();
     this.applySelection();
     this.applySearch();
     this.updatePicks();
+  };
+
+  /* ------------------------------------------------------------------ run status */
+
+  /* Paint node badges and dataset rows from the items' current run records, in place. */
+  Viz.prototype.paintStatus = function () {
+    if (!this.rendered) return;
+    var self = this;
+    this.rendered.vertices.forEach(function (element, id) {
+      var item = self.items.get(id);
+      if (!item) return;
+      if (item.kind === "node") {
+        var run = item.data.last_run;
+        var badge = element.querySelector(".pv-badge");
+        var status = run ? run.status : "none";
+        badge.setAttribute("class", "pv-badge pv-status-" + status + (run && !run.latest && !self.state.run ? " pv-stale" : ""));
+        element.classList.toggle("pv-failed", status === "failed");
+        element.setAttribute("data-status", status);
+      } else if (item.kind === "dataset") {
+        var save = item.data.last_save;
+        var label = element.querySelector(".pv-stat");
+        if (!label) return;
+        label.textContent = saveText(save);
+        label.classList.toggle("pv-drop", Boolean(save && save.dropped));
+        element.classList.toggle("pv-dropped", Boolean(save && save.dropped));
+      }
+    });
   };
 
   /* ------------------------------------------------------------------ pan & zoom */
@@ -134,6 +218,18 @@
       this.viewport.setAttribute("transform", "translate(" + this.zoom.x.toFixed(1) + "," +
         this.zoom.y.toFixed(1) + ") scale(" + this.zoom.k.toFixed(4) + ")");
     }
+    this.drawViewBox();
+    if (this.virtual) this.followView();
+  };
+
+  /* With a partly drawn graph: once the view leaves the drawn part, draw around it. */
+  Viz.prototype.followView = function () {
+    var self = this, drawn = this.virtual, now = this.viewBounds(0);
+    if (now.x0 >= drawn.x0 && now.y0 >= drawn.y0 && now.x1 <= drawn.x1 && now.y1 <= drawn.y1) return;
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(function () {
+      if (self.view && self.layout && self.virtual) self.render(self.view, self.layout);
+    }, 60);
   };
 
   Viz.prototype.fit = function () {
@@ -144,6 +240,103 @@
     k = Math.max(k, 0.02);
     this.zoom = { k: k, x: (width - w * k) / 2, y: Math.max(20, (height - gh * k) / 2) };
     this.applyTransform();
+  };
+
+  /* The view after a layout: the whole graph when it fits at a readable zoom, else the
+     top of the graph (the pipeline's inputs) at a readable zoom, centred on the top
+     rows. Never a fit that shrinks labels below reading size. */
+  Viz.prototype.firstView = function () {
+    if (!this.layout) return;
+    var width = this.canvas.clientWidth || 800, height = this.canvas.clientHeight || 600;
+    var w = Math.max(this.layout.width, 1), gh = Math.max(this.layout.height, 1);
+    var k = Math.min((width - 40) / w, (height - 40) / gh, 1.5);
+    if (k >= u.READABLE) { this.fit(); return; }
+    k = u.READABLE;
+    var sum = 0, count = 0, positions = this.layout.positions;
+    Object.keys(positions).forEach(function (id) {
+      var p = positions[id];
+      if (p.y < 120) { sum += p.x; count++; }
+    });
+    var cx = count ? sum / count : w / 2;
+    cx = Math.min(Math.max(cx, (width / 2 - 20) / k), w - (width / 2 - 20) / k);
+    if (w * k <= width - 40) cx = w / 2;
+    this.zoom = { k: k, x: width / 2 - cx * k, y: 20 };
+    this.applyTransform();
+  };
+
+  /* ------------------------------------------------------------------ minimap */
+
+  /* The whole graph in a small canvas (vertices as dots, namespaces as boxes); the
+     view's rectangle on top. Click or drag in it to move the view there. */
+  Viz.prototype.drawMinimap = function () {
+    var map = this.minimap, layout = this.layout;
+    if (!map || !layout) return;
+    var W = map.width, H = map.height, pad = 4;
+    var gw = Math.max(layout.width, 1), gh = Math.max(layout.height, 1);
+    var s = Math.min((W - 2 * pad) / gw, (H - 2 * pad) / gh);
+    this.mini = { s: s, ox: (W - gw * s) / 2, oy: (H - gh * s) / 2 };
+    var base = document.createElement("canvas");
+    base.width = W; base.height = H;
+    var g = base.getContext("2d");
+    if (!g) return;
+    var m = this.mini;
+    g.fillStyle = "#ffffff"; g.fillRect(0, 0, W, H);
+    g.strokeStyle = "#9c88c4"; g.lineWidth = 1;
+    Object.keys(layout.boxes).forEach(function (id) {
+      var b = layout.boxes[id];
+      g.strokeRect(m.ox + b.x * s, m.oy + b.y * s, b.w * s, b.h * s);
+    });
+    /* One path per colour: setting a fill style per vertex costs seconds at 10,000. */
+    var paths = { node: new Path2D(), dataset: new Path2D(), group: new Path2D(), failed: new Path2D() };
+    var items = this.items;
+    Object.keys(layout.positions).forEach(function (id) {
+      var p = layout.positions[id];
+      var kind = id.charAt(0) === "d" ? "dataset" : id.charAt(0) === "n" && id.charAt(1) === "s" ? "group" : "node";
+      if (kind === "node") {
+        var item = items.get(id);
+        if (item && item.data.last_run && item.data.last_run.status === "failed") kind = "failed";
+      }
+      paths[kind].rect(m.ox + (p.x - p.w / 2) * s, m.oy + (p.y - p.h / 2) * s, Math.max(p.w * s, 1.5), Math.max(p.h * s, 1.5));
+    });
+    [["dataset", "#5a7fa8"], ["group", "#6b4fa0"], ["node", "#4a5568"], ["failed", "#e03131"]].forEach(function (pair) {
+      g.fillStyle = pair[1];
+      g.fill(paths[pair[0]]);
+    });
+    this.miniBase = base;
+    this.drawViewBox();
+    if (!this.miniBound) this.bindMinimap();
+  };
+
+  Viz.prototype.drawViewBox = function () {
+    var map = this.minimap, m = this.mini;
+    if (!map || !m || !this.miniBase) return;
+    var g = map.getContext("2d");
+    if (!g) return;
+    g.clearRect(0, 0, map.width, map.height);
+    g.drawImage(this.miniBase, 0, 0);
+    var k = this.zoom.k, width = this.canvas.clientWidth, height = this.canvas.clientHeight;
+    g.strokeStyle = "#e8590c"; g.lineWidth = 1.5;
+    g.strokeRect(m.ox + (-this.zoom.x / k) * m.s, m.oy + (-this.zoom.y / k) * m.s, width / k * m.s, height / k * m.s);
+  };
+
+  Viz.prototype.bindMinimap = function () {
+    var self = this, map = this.minimap, down = false;
+    this.miniBound = true;
+    function move(event) {
+      var m = self.mini;
+      if (!m) return;
+      var rect = map.getBoundingClientRect();
+      var gx = (event.clientX - rect.left - m.ox) / m.s, gy = (event.clientY - rect.top - m.oy) / m.s;
+      var k = self.zoom.k;
+      self.zoom = { k: k, x: self.canvas.clientWidth / 2 - gx * k, y: self.canvas.clientHeight / 2 - gy * k };
+      self.applyTransform();
+    }
+    map.addEventListener("pointerdown", function (event) { event.stopPropagation(); down = true; move(event); });
+    map.addEventListener("pointermove", function (event) { if (down) { event.stopPropagation(); move(event); } });
+    map.addEventListener("pointerup", function (event) { event.stopPropagation(); down = false; });
+    map.addEventListener("pointerleave", function () { down = false; });
+    map.addEventListener("click", function (event) { event.stopPropagation(); });
+    map.addEventListener("wheel", function (event) { event.stopPropagation(); }, { passive: true });
   };
 
   Viz.prototype.zoomBy = function (factor, cx, cy) {
@@ -159,7 +352,7 @@
     var vertexId = this.view && (this.view.vertices.has(id) ? id : this.view.repOf.get(id));
     var p = vertexId && this.layout && this.layout.positions[vertexId];
     if (!p) return;
-    var k = Math.max(this.zoom.k, 1);
+    var k = Math.max(this.zoom.k, u.READABLE);
     this.zoom = { k: k, x: this.canvas.clientWidth / 2 - p.x * k, y: this.canvas.clientHeight / 2 - p.y * k };
     this.applyTransform();
   };
@@ -270,6 +463,25 @@
     this.rendered.vertices.forEach(function (element, id) {
       element.classList.toggle("pv-match", hit.has(id));
     });
+  };
+
+  /* Show one item: open the namespaces and groups that hold it (laying the graph out
+     again), then select it and centre the view on it. */
+  Viz.prototype.reveal = function (id) {
+    if (!id || !this.view) return Promise.resolve();
+    var view = this.view, st = this.state;
+    var rep = view.repOf.get(id);
+    if (rep === undefined || rep === id) {
+      this.select(id); this.center(id);
+      return Promise.resolve();
+    }
+    var item = this.items.get(id);
+    var path = view.groups.of.get(id);
+    if (path === undefined) path = item.namespace;
+    while (path) { st.expanded.add(path); path = u.parentPath(path); }
+    this.expandedTouched = true;
+    this.focusAfterLayout = id;
+    return this.changed("reveal");
   };
 
   Viz.prototype.pick = function (name) {

@@ -1,6 +1,7 @@
 /* proj viz: the panels around the graph: the sidebar (pipeline, parameters, tags,
- * namespaces, last run, legend), the details of a selected node or dataset with its
- * preview, and the run command of picked nodes. Extends the Viz of viz.js. */
+ * namespaces, runs and status filter, legend), the details of a selected node or
+ * dataset with its preview, and the run command of picked nodes. Also where a new run
+ * status lands (applyStatus). Extends the Viz of viz.js. */
 (function () {
   "use strict";
 
@@ -58,6 +59,9 @@
           var all = self.allNamespaces.concat(Array.from(self.view ? self.view.groups.labels.keys() : []));
           self.state.expanded = new Set(all); self.expandedTouched = true; self.changed("namespaces");
         } }),
+        h("button", { type: "button", text: "One level more", "data-role": "expand-level", title: "Expand the outermost collapsed namespaces", onclick: function () {
+          self.expandLevel();
+        } }),
         h("button", { type: "button", text: "Collapse all", "data-role": "collapse-all", onclick: function () {
           self.state.expanded = new Set(); self.expandedTouched = true; self.changed("namespaces");
         } })
@@ -79,8 +83,21 @@
       side.appendChild(tree);
     }
 
-    side.appendChild(h("h3", { text: "Last run" }));
-    side.appendChild(this.runSummary());
+    side.appendChild(h("h3", { text: "Runs" }));
+    this.runBox = h("div", { "data-role": "runs" });
+    side.appendChild(this.runBox);
+    this.buildRuns();
+
+    side.appendChild(h("h3", { text: "Status" }));
+    this.statusSelect = h("select", { "data-role": "status-filter", "aria-label": "Show nodes by status" }, [
+      ["", "All nodes"], ["failed", "Failed"], ["skipped", "Skipped"], ["notrun", "Not run"],
+      ["success", "Succeeded"], ["running", "Running"]
+    ].map(function (pair) { return h("option", { value: pair[0], text: pair[1] }); }));
+    this.statusSelect.addEventListener("change", function () {
+      self.state.statusFilter = self.statusSelect.value;
+      self.changed("status");
+    });
+    side.appendChild(this.statusSelect);
 
     side.appendChild(h("h3", { text: "Legend" }));
     side.appendChild(h("div", { class: "pv-legend" }, [
@@ -90,23 +107,103 @@
       h("span", { class: "pv-swatch pv-sw-group" }), h("span", { text: "collapsed namespace" }),
       h("span", { class: "pv-dot pv-status-success" }), h("span", { text: "succeeded" }),
       h("span", { class: "pv-dot pv-status-failed" }), h("span", { text: "failed" }),
-      h("span", { class: "pv-dot pv-status-skipped" }), h("span", { text: "skipped / not run" })
+      h("span", { class: "pv-dot pv-status-skipped" }), h("span", { text: "skipped / not run" }),
+      h("span", { class: "pv-dot pv-status-running" }), h("span", { text: "running" }),
+      h("span", { class: "pv-swatch pv-sw-drop" }), h("span", { text: "fewer rows than the run before" })
     ]));
     side.appendChild(h("div", { class: "pv-hint", text: "Click to select; shift-click two nodes to get the command that runs from one to the other." }));
   };
 
-  Viz.prototype.runSummary = function () {
-    var run = this.snap.run;
-    if (!run) return h("div", { class: "pv-hint", "data-role": "last-run", text: "No run recorded yet: `proj run` records one." });
+  function runLabel(run) {
     var filters = Object.keys(run.filters || {}).map(function (key) {
-      return key + "=" + run.filters[key].join(",");
+      var value = run.filters[key];
+      return key + "=" + (Array.isArray(value) ? value.join(",") : value);
     }).join("; ");
-    return h("div", { "data-role": "last-run" }, [
-      h("div", {}, [h("span", { class: "pv-dot pv-status-" + run.status }), " " + run.status + " \u00b7 " + seconds(run.duration)]),
-      h("div", { class: "pv-hint", text: when(run.started_at) + " \u00b7 " + (run.runner || "") }),
+    var mark = { success: "\u2713", failed: "\u2717", running: "\u25b6", interrupted: "\u25a0" }[run.status] || "\u2022";
+    return mark + " " + run.status + " \u00b7 " + (run.pipelines || []).join(",") +
+      (filters ? " \u00b7 " + filters : "") + " \u00b7 " + seconds(run.duration) +
+      " \u00b7 " + when(run.started_at);
+  }
+
+  /* The run picker (latest first) and the summary of the run shown. */
+  Viz.prototype.buildRuns = function () {
+    var self = this, box = this.runBox, snap = this.snap;
+    if (!box) return;
+    box.textContent = "";
+    var runs = snap.runs || (snap.run ? [snap.run] : []);
+    if (!runs.length) {
+      box.appendChild(h("div", { class: "pv-hint", "data-role": "last-run", text: "No run recorded yet: `proj run` records one." }));
+      return;
+    }
+    var live = Boolean(this.options.statusUrl);
+    var picker = h("select", { "data-role": "run-picker", "aria-label": "Run whose statuses are shown", disabled: !live },
+      [h("option", { value: "", text: "Each node's latest run" })].concat(runs.map(function (run) {
+        return h("option", { value: run.run_id, text: runLabel(run), title: run.command || run.run_id });
+      })));
+    picker.value = this.state.run || "";
+    picker.addEventListener("change", function () { self.pickRun(picker.value || null); });
+    this.runPicker = picker;
+    box.appendChild(picker);
+    if (!live) box.appendChild(h("div", { class: "pv-hint", text: "Picking another run needs the server: run `proj viz`." }));
+    var shown = null;
+    runs.forEach(function (run) { if (run.run_id === self.state.run) shown = run; });
+    var run = shown || runs[0];
+    var filters = Object.keys(run.filters || {}).map(function (key) {
+      var value = run.filters[key];
+      return key + "=" + (Array.isArray(value) ? value.join(",") : value);
+    }).join("; ");
+    box.appendChild(h("div", { "data-role": "last-run", "data-run": run.run_id, "data-status": run.status }, [
+      h("div", {}, [h("span", { class: "pv-dot pv-status-" + run.status }), " ", h("span", { "data-role": "run-state", text: run.status }), " \u00b7 " + seconds(run.duration)]),
+      h("div", { class: "pv-hint", text: (shown ? "" : "latest \u00b7 ") + when(run.started_at) + " \u00b7 " + (run.runner || "") }),
+      h("div", { class: "pv-hint", text: "pipeline " + (run.pipelines || []).join(", ") }),
       run.partial ? h("div", { class: "pv-hint", text: "Partial run" + (filters ? ": " + filters : "") }) : null,
+      run.command ? h("div", { class: "pv-hint pv-cmd", text: run.command }) : null,
+      run.error ? h("div", { class: "pv-hint pv-error", text: run.error }) : null,
       h("div", { class: "pv-hint", text: "run " + run.run_id })
-    ]);
+    ]));
+  };
+
+  /* Overlay the statuses of one run (null: each node's latest run). */
+  Viz.prototype.pickRun = function (runId) {
+    this.state.run = runId;
+    this.writeHash();
+    if (this.statusNow) this.statusNow();
+  };
+
+  /* A new run status (from the server, or the snapshot's own): update the items, then
+     repaint badges and rows in place; lay out again only when the status filter shows
+     other nodes now. */
+  Viz.prototype.applyStatus = function (doc) {
+    var self = this, snap = this.snap;
+    var before = this.state.statusFilter ? this.filterKey() : null;
+    snap.run = doc.run;
+    snap.runs = doc.runs;
+    var selected = this.state.selected;
+    var selectedBefore = selected && this.items.get(selected) ? JSON.stringify([this.items.get(selected).data.last_run, this.items.get(selected).data.last_save]) : null;
+    this.items.forEach(function (item) {
+      if (item.kind === "node") item.data.last_run = doc.nodes[item.name] || null;
+      else if (item.kind === "dataset") item.data.last_save = doc.datasets[item.name] || null;
+    });
+    this.statusVersion = (this.statusVersion || 0) + 1;
+    this.buildRuns();
+    this.paintStatus();
+    this.drawMinimap();
+    if (selectedBefore !== null) {
+      var now = JSON.stringify([this.items.get(selected).data.last_run, this.items.get(selected).data.last_save]);
+      if (now !== selectedBefore) this.showDetails(selected);
+    }
+    if (before !== null && before !== this.filterKey()) this.refresh("status");
+    this.root.setAttribute("data-status-version", String(this.statusVersion));
+    this.root.dispatchEvent(new CustomEvent("proj-viz:status", { detail: { run: doc.run, overlay: doc.overlay } }));
+  };
+
+  /* Which nodes the status filter keeps now (to tell whether a new status changes it). */
+  Viz.prototype.filterKey = function () {
+    var filter = this.state.statusFilter, keys = [];
+    this.snap.nodes.forEach(function (node) {
+      if (Viz.statusClass(node.last_run) === filter) keys.push(node.name);
+    });
+    return keys.join("\u0001");
   };
 
   Viz.prototype.syncControls = function () {
@@ -116,8 +213,22 @@
     this.paramsBox.checked = st.params;
     this.tagBoxes.forEach(function (box, tag) { box.checked = st.tags.has(tag); });
     this.nsBoxes.forEach(function (box, path) { box.checked = st.expanded.has(path); });
+    if (this.statusSelect) this.statusSelect.value = st.statusFilter || "";
+    if (this.runPicker) this.runPicker.value = st.run || "";
     if (this.search.value !== st.query) this.search.value = st.query;
     self.updateCommand();
+  };
+
+  /* Progressive expanding: open the collapsed namespaces (and groups) shown now. */
+  Viz.prototype.expandLevel = function () {
+    var st = this.state, opened = false;
+    if (!this.view) return;
+    this.view.vertices.forEach(function (v) {
+      if (v.kind === "group") { st.expanded.add(v.path); opened = true; }
+    });
+    if (!opened) return;
+    this.expandedTouched = true;
+    this.changed("namespaces");
   };
 
   Viz.prototype.setExpanded = function (path, expanded) {
@@ -191,17 +302,17 @@
     panel.appendChild(h("ul", { "data-role": "outputs" }, node.outputs.length ? node.outputs.map(function (name) {
       return h("li", {}, [self.link("dataset:" + name, name)]);
     }) : [h("li", { text: "none" })]));
-    panel.appendChild(h("h3", { text: "Last run" }));
+    panel.appendChild(h("h3", { text: this.state.run ? "In the run shown" : "Last run" }));
     if (run) {
       panel.appendChild(h("dl", { "data-role": "node-run" }, [
         h("dt", { text: "Status" }), h("dd", {}, [h("span", { class: "pv-dot pv-status-" + run.status }), " ", h("span", { "data-role": "run-status", text: run.status })]),
         h("dt", { text: "Duration" }), h("dd", { "data-role": "run-duration", text: seconds(run.duration) }),
         h("dt", { text: "Started" }), h("dd", { text: when(run.started_at) }),
-        h("dt", { text: "Run" }), h("dd", { text: run.run_id + (run.latest ? " (latest)" : " (an earlier run: the latest did not include this node)") })
+        h("dt", { text: "Run" }), h("dd", { text: run.run_id + (run.latest ? " (latest)" : this.state.run ? "" : " (an earlier run: the latest did not include this node)") })
       ]));
       if (run.error) panel.appendChild(h("pre", { class: "pv-error", text: run.error }));
     } else {
-      panel.appendChild(h("div", { class: "pv-hint", "data-role": "node-run", text: "Not in any recorded run." }));
+      panel.appendChild(h("div", { class: "pv-hint", "data-role": "node-run", text: this.state.run ? "Not in the run shown." : "Not in any recorded run." }));
     }
     panel.appendChild(h("div", { class: "pv-actions" }, [
       h("button", { type: "button", text: "Run from here", "data-role": "pick-from", onclick: function () { self.state.from = node.name; self.updatePicks(); self.writeHash(); } }),
@@ -226,6 +337,25 @@
     panel.appendChild(h("dl", {}, [].concat.apply([], rows.map(function (row) {
       return [h("dt", { text: row[0] }), h("dd", { "data-field": row[0].toLowerCase(), text: row[1] })];
     }))));
+    var save = dataset.last_save;
+    panel.appendChild(h("h3", { text: "Saved" }));
+    if (save) {
+      var rowsText = save.rows === null || save.rows === undefined ? "\u2013" : u.number(save.rows);
+      var change = "";
+      if (save.rows !== null && save.previous_rows !== null && save.previous_rows !== undefined) {
+        var diff = save.rows - save.previous_rows;
+        change = diff === 0 ? "same as the save before" : (diff > 0 ? "+" : "\u2212") + u.number(Math.abs(diff)) + " against " + u.number(save.previous_rows) + " in run " + save.previous_run_id;
+      }
+      panel.appendChild(h("dl", { "data-role": "dataset-save" }, [
+        h("dt", { text: "Rows" }), h("dd", { "data-role": "rows", class: save.dropped ? "pv-drop" : null, text: rowsText }),
+        h("dt", { text: "Change" }), h("dd", { "data-role": "rows-change", class: save.dropped ? "pv-drop" : null, text: change || "\u2013" }),
+        h("dt", { text: "Bytes" }), h("dd", { "data-role": "bytes", text: save.bytes === null || save.bytes === undefined ? "\u2013" : u.bytes(save.bytes) + " (" + u.number(save.bytes) + " B)" }),
+        h("dt", { text: "Run" }), h("dd", { text: save.run_id })
+      ]));
+      if (save.dropped) panel.appendChild(h("div", { class: "pv-error", "data-role": "rows-drop", text: "Fewer rows than the save before: check the filters and joins upstream." }));
+    } else {
+      panel.appendChild(h("div", { class: "pv-hint", "data-role": "dataset-save", text: this.state.run ? "Not saved by the run shown." : "No recorded run saved it." }));
+    }
     var id = dataset.id;
     panel.appendChild(h("h3", { text: "Produced by" }));
     panel.appendChild(h("ul", {}, (this.preds.get(id) || []).map(function (n) { return h("li", {}, [self.link(n, n.slice(5))]); })

@@ -16,6 +16,14 @@
 
   Viz.GROUP_ABOVE = GROUP_ABOVE;
 
+  /* The status filter's class of a node's run record: "success", "failed" (also
+     interrupted), "skipped", "running", or "notrun" (no record, or still pending). */
+  Viz.statusClass = function (run) {
+    if (!run || run.status === "pending") return "notrun";
+    if (run.status === "interrupted") return "failed";
+    return run.status;
+  };
+
   Viz.prototype.computeView = function () {
     var self = this, st = this.state, snap = this.snap;
     var members = this.pipelineNodes.get(st.pipeline) || new Set(snap.nodes.map(function (n) { return n.name; }));
@@ -24,6 +32,7 @@
     snap.nodes.forEach(function (node) {
       if (!members.has(node.name)) return;
       if (st.tags.size && !node.tags.some(function (t) { return st.tags.has(t); })) return;
+      if (st.statusFilter && Viz.statusClass(node.last_run) !== st.statusFilter) return;
       visible.add(node.id);
       nodeCount++;
       node.inputs.concat(node.outputs).forEach(function (name) {
@@ -52,6 +61,7 @@
       return item.id;
     }
 
+    var layerIndex = new Set(snap.layers || []);
     var vertices = new Map();
     var repOf = new Map();
     visible.forEach(function (id) {
@@ -68,6 +78,9 @@
             id: id, kind: item.kind, label: label, item: item, parent: namespace ? "box:" + namespace : "",
             w: Math.ceil(textWidth(label)) + (isNode ? 34 : 24), h: isNode ? 30 : 24, members: []
           };
+          if (!isNode && !vertex.parent && item.data.layer && layerIndex.has(item.data.layer)) {
+            vertex.layer = item.data.layer;
+          }
         } else {
           var path = r.slice(3);
           var parent = parentPath(path);
@@ -123,8 +136,15 @@
     containers.forEach(function (c) { count(c.parent); });
     var largest = 0;
     children.forEach(function (n) { largest = Math.max(largest, n); });
+    /* Bands for the layers of the top-level datasets shown, in the snapshot's order. */
+    var present = new Set();
+    vertices.forEach(function (v) { if (v.layer) present.add(v.layer); });
+    var layers = (snap.layers || []).filter(function (name) { return present.has(name); });
+    vertices.forEach(function (v) {
+      if (v.layer) v.layer = layers.indexOf(v.layer);
+    });
     return {
-      largest: largest, groups: groups,
+      largest: largest, groups: groups, layers: layers,
       visible: visible, vertices: vertices, containers: containers, edges: edges,
       repOf: repOf, preds: vPreds, succs: vSuccs, nodeCount: nodeCount, datasetCount: datasetCount
     };

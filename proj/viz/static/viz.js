@@ -9,9 +9,15 @@
  * `options.snapshotUrl`. Layout is computed by layout.js + dagre, in a Web Worker made
  * from the <script type="text/plain" class="proj-viz-layout"> block of `root`.
  *
- * options: {mode: "server" | "static" | "notebook", snapshotUrl, previewUrl, poll (ms)}
+ * options: {mode: "server" | "static" | "notebook", snapshotUrl, previewUrl, poll (ms),
+ *           statusUrl, statusPoll (ms)}
+ * A notebook output carries the snapshot gzip-compressed in base64
+ * (data-encoding="gzip+base64"), decompressed here with DecompressionStream.
+ * A served page asks `statusUrl` every `statusPoll` ms for the run status (the runs,
+ * node statuses, dataset rows; see proj/viz/runs.py) and repaints the badges in place.
  * The view state (pipeline, tags, parameters, expanded namespaces, selection, search,
- * picked nodes) lives in the URL hash, except in notebooks.
+ * picked nodes, the run overlaid, the status filter) lives in the URL hash, except in
+ * notebooks.
  */
 (function () {
   "use strict";
@@ -19,8 +25,9 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var BIG_GRAPH = 400;      /* above this many nodes + datasets, namespaces start collapsed */
   var MAX_LABEL = 40;       /* characters of a label drawn in a box */
-  var LAYOUT_LIMIT = 2500;  /* most children of one namespace (or the top level) laid out
-                               without asking: dagre's time grows faster than linearly */
+  var LAYOUT_LIMIT = 20000; /* most children of one namespace (or the top level) laid out
+                               without asking (large ones get the linear layered layout) */
+  var READABLE = 0.8;       /* the smallest zoom of a first view: 12 px labels stay ~10 px */
   var uid = 0;
 
   /* ------------------------------------------------------------------ helpers */
@@ -196,14 +203,27 @@
         });
       }
       if (self.options.poll && self.options.snapshotUrl) self.poll();
+      if (self.options.statusPoll && self.options.statusUrl) self.followStatus();
     }).catch(function (error) {
       self.setMessage("Cannot show the pipeline: " + error.message);
       throw error;
     });
   };
 
+  /* gzip + base64 text -> the JSON it holds (the browser's own gzip decoder). */
+  function inflate(text) {
+    var binary = atob(text.replace(/\s+/g, ""));
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   Viz.prototype.loadSnapshot = function () {
     var block = this.root.querySelector("script.proj-viz-data");
+    if (block && block.getAttribute("data-encoding") === "gzip+base64") {
+      return inflate(block.textContent);
+    }
     if (block) return Promise.resolve(JSON.parse(block.textContent));
     var self = this;
     return fetch(this.options.snapshotUrl, { cache: "no-store" }).then(function (response) {
@@ -230,6 +250,40 @@
     again();
   };
 
+  /* Follow the run store: ask for the status (of the overlaid run, if one is picked)
+     and repaint what changed. The server answers 304 while nothing was written. */
+  Viz.prototype.followStatus = function () {
+    var self = this;
+    var interval = this.options.statusPoll;
+    this.statusEtag = null;
+    this.statusFor = undefined;
+    function tick() {
+      var run = self.state.run || "";
+      var headers = self.statusEtag && self.statusFor === run ? { "If-None-Match": self.statusEtag } : {};
+      var url = self.options.statusUrl + (run ? "?run=" + encodeURIComponent(run) : "");
+      self.statusPending = fetch(url, { headers: headers, cache: "no-store" }).then(function (response) {
+        if (response.status === 200) {
+          self.statusEtag = response.headers.get("ETag");
+          self.statusFor = run;
+          return response.json().then(function (doc) {
+            if ((self.state.run || "") === run) self.applyStatus(doc);
+          });
+        }
+        if (response.status === 404 && run) {
+          self.state.run = null; self.writeHash(); self.syncControls();
+        }
+        return null;
+      }).catch(function () { /* the server is restarting: try again */ }).then(function () {
+        self.statusTimer = setTimeout(tick, interval);
+      });
+    }
+    this.statusNow = function () {
+      clearTimeout(self.statusTimer);
+      Promise.resolve(self.statusPending).then(function () { clearTimeout(self.statusTimer); tick(); });
+    };
+    tick();
+  };
+
   /* ------------------------------------------------------------------ skeleton */
 
   Viz.prototype.buildSkeleton = function () {
@@ -245,10 +299,7 @@
       self.writeHash();
     });
     this.search.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") {
-        var first = self.matches && self.matches[0];
-        if (first) { self.select(first); self.center(first); }
-      }
+      if (event.key === "Enter") self.reveal(self.matches && self.matches[0]);
     });
     this.title = h("span", { class: "pv-title", text: "proj viz" });
     this.statusLine = h("span", { class: "pv-status-line", "data-role": "status" });
@@ -265,6 +316,11 @@
     this.canvas.appendChild(this.message);
     this.notice = h("div", { class: "pv-notice", "data-role": "notice", hidden: true });
     this.canvas.appendChild(this.notice);
+    this.minimap = h("canvas", {
+      class: "pv-minimap", "data-role": "minimap", width: 200, height: 140,
+      title: "The whole graph: click or drag to move the view"
+    });
+    this.canvas.appendChild(this.minimap);
     this.details = h("div", { class: "pv-details", "data-role": "details", hidden: true });
     this.commandText = h("code", { "data-role": "command" });
     this.commandNote = h("span", { class: "pv-hint", "data-role": "command-note" });
@@ -323,11 +379,12 @@
     if (initial) {
       this.state = {
         pipeline: snapshot.default_pipeline, tags: new Set(), params: true, expanded: null,
-        selected: null, query: "", from: null, to: null
+        selected: null, query: "", from: null, to: null, run: null, statusFilter: ""
       };
       if (this.useHash) this.readHash();
     }
     this.cleanState();
+    this.statusEtag = null;  /* the new snapshot has its own statuses: ask again in full */
     this.buildSidebar();
     this.syncControls();
     return this.refresh(initial ? "initial" : "reload");
@@ -372,6 +429,8 @@
     st.query = one(params.q) || "";
     st.from = one(params.from);
     st.to = one(params.to);
+    st.run = one(params.run);
+    st.statusFilter = one(params.st) || "";
   };
 
   Viz.prototype.writeHash = function () {
@@ -386,6 +445,8 @@
     if (st.query) parts.push("q=" + encodeURIComponent(st.query));
     if (st.from) parts.push("from=" + encodeURIComponent(st.from));
     if (st.to) parts.push("to=" + encodeURIComponent(st.to));
+    if (st.run) parts.push("run=" + encodeURIComponent(st.run));
+    if (st.statusFilter) parts.push("st=" + encodeURIComponent(st.statusFilter));
     this.writtenHash = "#" + parts.join("&");
     if (location.hash !== this.writtenHash) {
       history.replaceState(null, "", this.writtenHash);
@@ -414,8 +475,9 @@
     if (total > 1500) this.setMessage("Laying out " + total + " elements\u2026");
     var request = {
       vertices: Array.from(view.vertices.values()).map(function (v) {
-        return { id: v.id, w: v.w, h: v.h, parent: v.parent };
+        return { id: v.id, w: v.w, h: v.h, parent: v.parent, layer: v.layer };
       }),
+      layers: view.layers,
       containers: Array.from(view.containers.values()).map(function (c) {
         return { id: c.id, parent: c.parent };
       }),
@@ -428,8 +490,13 @@
       self.layout = layout;
       self.setMessage(view.vertices.size ? "" : "Nothing to show: no node matches the filters.");
       var drawing = performance.now();
+      /* The view first (a large graph is drawn only around it), then the drawing. */
+      var focus = self.focusAfterLayout;
+      self.focusAfterLayout = null;
+      self.virtual = null;
+      if (focus) self.center(focus); else self.firstView();
       self.render(view, layout);
-      self.fit();
+      if (focus) { self.select(focus); self.center(focus); }  /* details took some width */
       timing.renderMs = performance.now() - drawing;
       self.afterPaint(function () {
         self.painted("layout", started, view, layout, timing);
@@ -492,7 +559,8 @@
     Viz: Viz,
     util: {
       SVGNS: SVGNS, esc: esc, h: h, shellQuote: shellQuote, seconds: seconds, when: when,
-      parentPath: parentPath, lastPart: lastPart, textWidth: textWidth, short: short
+      parentPath: parentPath, lastPart: lastPart, textWidth: textWidth, short: short,
+      READABLE: READABLE
     },
     /* Draw the graph in `root`; view.js, draw.js and panels.js must have been loaded too. */
     mount: function (root, options) {
