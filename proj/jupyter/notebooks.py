@@ -7,7 +7,7 @@ placeholders, written ``{{ name }}``:
 ``{{ dataset }}``          the dataset's catalog name, e.g. ``iris``
 ``{{ variable }}``         a Python identifier for it (``params:a.b`` -> ``a_b``)
 ``{{ project_name }}``     the project's name; ``{{ package_name }}`` its package
-``{{ kernel_name }}``      the kernel spec, ``proj_<package>``;
+``{{ kernel_name }}``      the kernel spec, ``proj_<package>_<hash>``;
                            ``{{ kernel_display_name }}`` its display name
 ``{{ notebook }}``         the new notebook's file name without ``.ipynb``
 ``{{ template }}``         the template's name
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import NotebookError, UnknownNameError
 from proj.jupyter.deps import NOTEBOOK_PACKAGES, require
-from proj.jupyter.kernelspec import default_display_name, default_kernel_name
+from proj.jupyter.kernelspec import default_display_name, project_kernel_name
 
 if TYPE_CHECKING:
     from proj.framework import ProjectMetadata
@@ -208,7 +208,7 @@ def new_notebook(
         template: The template's name; default ``explore`` with a dataset, else
             ``blank``.
         env: Configuration environment used to check that the dataset exists.
-        kernel_name: The kernel the notebook selects; default ``proj_<package>``.
+        kernel_name: The kernel the notebook selects; default the project's.
 
     Returns:
         The notebook's absolute path.
@@ -251,8 +251,8 @@ def new_notebook(
         )
     if dataset:
         _check_dataset(metadata, dataset, env)
-    kernel = kernel_name or default_kernel_name(metadata.package_name)
-    display = default_display_name(metadata.package_name)
+    kernel = kernel_name or project_kernel_name(metadata)
+    display = default_display_name(metadata.package_name, metadata.project_path)
     values = {
         "dataset": dataset or "",
         "variable": _variable(dataset) if dataset else "",

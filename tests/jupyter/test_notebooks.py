@@ -10,6 +10,7 @@ import pytest
 
 from proj.exceptions import NotebookError, UnknownNameError
 from proj.framework import find_project
+from proj.jupyter.kernelspec import default_display_name, default_kernel_name
 from proj.jupyter.notebooks import list_templates, new_notebook
 
 
@@ -22,8 +23,8 @@ def test_explore_notebook_for_a_dataset(project: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata.kernelspec == {
-        "name": "proj_iris_demo",
-        "display_name": "Proj (iris_demo)",
+        "name": default_kernel_name("iris_demo", project),
+        "display_name": default_display_name("iris_demo", project),
         "language": "python",
     }
     assert notebook.metadata.proj == {"template": "explore", "dataset": "iris"}
