@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= .demo
-EXTRAS ?= jupyter,dask,parquet
+EXTRAS ?= jupyter,dask,parquet,ipyparallel
 
 .PHONY: demo test lint typecheck imports pytest completions benchmarks system-deps clean
 
