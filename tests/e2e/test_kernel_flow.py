@@ -172,3 +172,28 @@ def test_flow_off_in_a_kernel(kernel: Kernel) -> None:
     assert kernel.run("a = 2") == ""
     assert "Dataflow on" in kernel.run("%flow on")
     assert kernel.run("%flow").startswith("Dataflow is on")
+
+
+def test_proj_ipython_in_a_terminal_has_the_dataflow(flow_project: tuple[Path, str]) -> None:
+    import os
+    import subprocess
+
+    from tests.e2e.conftest import PROJ
+
+    cells = 'x = 1\ny = x + 1\nz = 3\nx = 5\n%stale\n%rerun_stale\nprint("y is", y)\nexit\n'
+    done = subprocess.run(
+        [PROJ, "ipython", "--no-banner", "--colors=nocolor"],
+        input=cells,
+        cwd=flow_project[0],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "[4] made [2] stale (they use x)" in out
+    assert "[2]  reads x, redefined by [4]" in out
+    assert "In [2] (re-run):" in out
+    assert "y is 6" in out
