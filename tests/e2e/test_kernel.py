@@ -178,3 +178,14 @@ def test_proj_ipython_runs_with_the_project_loaded(
     outside.mkdir()
     failed = run_proj("ipython", "-c", "1", cwd=outside, env=jupyter_env)
     assert "No proj project found" in assert_clean_error(failed)
+
+
+def test_kernel_install_refuses_an_env_without_a_conf_folder(
+    starter: Path, jupyter_env: dict[str, str]
+) -> None:
+    refused = run_proj("kernel", "install", "--env", "stagging", cwd=starter, env=jupyter_env)
+    line = assert_clean_error(refused)
+    assert "Environment 'stagging' has no folder" in line
+    assert not (Path(jupyter_env["JUPYTER_DATA_DIR"]) / "kernels").is_dir() or not any(
+        (Path(jupyter_env["JUPYTER_DATA_DIR"]) / "kernels").iterdir()
+    )
