@@ -11,7 +11,8 @@ node's function travels to an engine, through a load-balanced view.
 Each run opens its own client, and ipyparallel routes each result to the client that
 sent the task (by message id), so two runs on one cluster never see each other's
 results. Engines import the project's modules through the main process's ``sys.path``,
-sent along with each task.
+sent along with each task; functions defined in ``__main__`` (a script or a notebook)
+travel by value through cloudpickle.
 
 Requires the ``ipyparallel`` extra: ``pip install "proj[ipyparallel]"``.
 """
@@ -183,7 +184,7 @@ class IPyParallelRunner(AbstractRunner):
 
     def _call_node(self, node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
         assert self._view is not None
-        payload = pickle.dumps((node, inputs), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps((node, inputs))
         paths = [path for path in sys.path if path]
         result = self._view.apply_async(_call_on_engine, payload, paths)
         try:
@@ -194,6 +195,17 @@ class IPyParallelRunner(AbstractRunner):
                 raise original from None
             raise
         return outputs
+
+
+def _dumps(value: object) -> bytes:
+    """Pickle for an engine: with cloudpickle (the extra installs it), functions defined in
+    ``__main__`` (a script, a notebook) travel by value, as they do to Dask workers."""
+    try:
+        import cloudpickle
+    except ImportError:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    data: bytes = cloudpickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return data
 
 
 def _engine_error(exc: BaseException) -> BaseException | None:

@@ -198,3 +198,32 @@ def test_ipyparallel_is_a_runner_name() -> None:
     runner = create_runner("ipyparallel", max_workers=2)
     assert isinstance(runner, IPyParallelRunner)
     assert runner.max_workers == 2
+
+
+def test_node_functions_of_a_script_run_on_engines(ipython_dir: Path, tmp_path: Path) -> None:
+    """Functions defined in ``__main__`` (a script, a notebook) are not importable on an
+    engine; they travel by value."""
+    import subprocess
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from proj.io import DataCatalog\n"
+        "from proj.pipeline import Pipeline, node\n"
+        "from proj.runner.ipyparallel import IPyParallelRunner\n\n"
+        "def triple(x):\n    return 3 * x\n\n"
+        "if __name__ == '__main__':\n"
+        "    catalog = DataCatalog()\n"
+        "    catalog.add_feed_dict({'x': 14})\n"
+        "    pipe = Pipeline([node(triple, 'x', 'y', name='triple')])\n"
+        "    print('RESULT', IPyParallelRunner(max_workers=1).run(pipe, catalog))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "IPYTHONDIR": str(ipython_dir)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "RESULT {'y': 42}" in done.stdout
