@@ -44,7 +44,8 @@ Jupyter's folders are private too. Run: ``python benchmarks/notebook.py [RUNS]``
 **Live dataflow overhead** (``python benchmarks/notebook.py --dataflow [RUNS]`` for this
 part alone; it also follows the start-up table): the wall time, seen by a
 jupyter_client, of three cells -- a trivial one (``a = 1``), a 10,000-iteration and a
-1,000,000-iteration Python loop -- in a kernel without and with the extension: proj's
+1,000,000-iteration Python loop -- in two kernels of one interpreter, one without and one
+with the extension, run alternately (so that a busy machine weighs on both alike): proj's
 (``%load_ext proj.ipython`` in the iris project: the dataflow is on) and IPyflow's
 (``%load_ext ipyflow``, which traces execution). Median of RUNS executions (the
 1,000,000 loop under IPyflow: one, as it takes minutes). Also the time proj's analysis
@@ -273,28 +274,41 @@ def cell_seconds(client: Any, code: str) -> float:
     return seconds
 
 
-def dataflow_times(kernel: str, cwd: Path, load: str | None, runs: int) -> dict[str, float]:
-    """Median seconds of each cell of DATAFLOW_CELLS in a kernel, after ``load``."""
+def dataflow_times(
+    kernel: str, cwd: Path, load: str, runs: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median seconds of each cell of DATAFLOW_CELLS in two kernels of one interpreter,
+    one bare and one after ``load``, run alternately so that the load of a shared machine
+    weighs on both alike. Returns (bare, with the extension)."""
     from jupyter_client.manager import KernelManager
 
-    manager = KernelManager(kernel_name=kernel)
-    manager.start_kernel(cwd=str(cwd))
-    client = manager.client()
-    client.start_channels()
+    started = []
     try:
-        client.wait_for_ready(timeout=300)
-        if load:
-            run_cell(client, load)
-        cell_seconds(client, "a = 0")  # warm-up
-        times = {}
+        for _ in range(2):
+            manager = KernelManager(kernel_name=kernel)
+            manager.start_kernel(cwd=str(cwd))
+            client = manager.client()
+            client.start_channels()
+            started.append((manager, client))
+            client.wait_for_ready(timeout=300)
+        bare, loaded = started[0][1], started[1][1]
+        run_cell(loaded, load)
+        for client in (bare, loaded):
+            cell_seconds(client, "a = 0")  # warm-up
+        times: tuple[dict[str, float], dict[str, float]] = ({}, {})
         for label, code in DATAFLOW_CELLS.items():
             slow = load == "%load_ext ipyflow" and "1,000,000" in label
-            samples = [cell_seconds(client, code) for _ in range(1 if slow else runs)]
-            times[label] = statistics.median(samples)
+            samples: tuple[list[float], list[float]] = ([], [])
+            for _ in range(1 if slow else runs):
+                samples[0].append(cell_seconds(bare, code))
+                samples[1].append(cell_seconds(loaded, code))
+            for index in (0, 1):
+                times[index][label] = statistics.median(samples[index])
         return times
     finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        for manager, client in started:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
 
 
 def analysis_milliseconds() -> float:
@@ -334,21 +348,16 @@ def dataflow_main(runs: int) -> None:
         isolate(root / "env")
         iris = create_project("Iris Demo", output_dir=root, starter="iris")
         write_spec("plain", sys.executable, None)
-        rows = {
-            "proj's Python, no extension": dataflow_times("plain", iris, None, runs),
-            "proj (%load_ext proj.ipython)": dataflow_times(
-                "plain", iris, "%load_ext proj.ipython", runs
-            ),
-        }
+        rows: dict[str, dict[str, float]] = {}
+        bare, loaded = dataflow_times("plain", iris, "%load_ext proj.ipython", runs)
+        rows["proj's Python, no extension"] = bare
+        rows["proj (%load_ext proj.ipython)"] = loaded
         python = ipyflow_python()
         if python is not None:
             write_spec("ipyflow_plain", str(python), None)
-            rows["IPyflow's Python, no extension"] = dataflow_times(
-                "ipyflow_plain", iris, None, runs
-            )
-            rows["IPyflow (%load_ext ipyflow)"] = dataflow_times(
-                "ipyflow_plain", iris, "%load_ext ipyflow", runs
-            )
+            bare, loaded = dataflow_times("ipyflow_plain", iris, "%load_ext ipyflow", runs)
+            rows["IPyflow's Python, no extension"] = bare
+            rows["IPyflow (%load_ext ipyflow)"] = loaded
     print(f"Cell wall time in a kernel, median of {runs} (seconds)")
     print(f"{'':34}" + "".join(f" {label:>26}" for label in DATAFLOW_CELLS))
     for name, times in rows.items():
