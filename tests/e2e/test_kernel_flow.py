@@ -197,3 +197,25 @@ def test_proj_ipython_in_a_terminal_has_the_dataflow(flow_project: tuple[Path, s
     assert "[2]  reads x, redefined by [4]" in out
     assert "In [2] (re-run):" in out
     assert "y is 6" in out
+
+
+def test_a_standin_error_is_one_line_in_a_real_kernel(
+    flow_project: tuple[Path, str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken-iris"
+    shutil.copytree(flow_project[0], broken)
+    catalog_yml = broken / "conf/base/catalog.yml"
+    catalog_yml.write_text("iris:\n  type: pandas.CSVDataset\n  filepath: [unclosed\n")
+    name = install_kernel(find_project(broken)).name
+    kernel = Kernel(name, broken / "notebooks")
+    try:
+        reply = kernel.client.execute_interactive('catalog.load("iris")', timeout=120)
+        content = reply["content"]
+        assert content["status"] == "error"
+        assert content["ename"] == "ConfigSyntaxError"
+        assert len(content["traceback"]) == 1, content["traceback"]
+        line = content["traceback"][0]
+        assert f"{catalog_yml.resolve()}:" in line
+        assert "`catalog` was not loaded. Fix it, then run %reload_project." in line
+    finally:
+        kernel.close()
