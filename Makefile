@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= .demo
-EXTRAS ?= jupyter,dask,parquet,excel,sql,plot,polars,pillow,kedro-datasets
+EXTRAS ?= jupyter,dask,parquet,ipyparallel,excel,sql,plot,polars,pillow,kedro-datasets
 
 .PHONY: demo test test-fast lint typecheck imports pytest completions benchmarks system-deps clean
 

@@ -40,6 +40,20 @@ kernels load the same datasets and build the same five nodes. Telemetry is off.
 Both run with their bytecode cached in a private folder (``PYTHONPYCACHEPREFIX``) after
 one warm-up start, as on a machine where the packages have been imported before.
 Jupyter's folders are private too. Run: ``python benchmarks/notebook.py [RUNS]``.
+
+**Live dataflow overhead** (``python benchmarks/notebook.py --dataflow [RUNS]`` for this
+part alone; it also follows the start-up table): the wall time, seen by a
+jupyter_client, of three cells -- a trivial one (``a = 1``), a 10,000-iteration and a
+1,000,000-iteration Python loop -- in two kernels of one interpreter, one without and one
+with the extension, run alternately (so that a busy machine weighs on both alike): proj's
+(``%load_ext proj.ipython`` in the iris project: the dataflow is on) and IPyflow's
+(``%load_ext ipyflow``, which traces execution). Median of RUNS executions (the
+1,000,000 loop under IPyflow: one, as it takes minutes). Also the time proj's analysis
+of one typical cell takes, measured in this process. IPyflow is installed from PyPI into
+a scratch virtualenv under a cache folder, never into proj's environment:
+``$PROJ_BENCH_CACHE`` (default ``~/.cache/proj-bench``)``/ipyflow-venv``, made on the
+first run with ``uv venv`` + ``uv pip install ipyflow ipykernel`` (or ``python -m venv``
++ pip when uv is missing); ``$IPYFLOW_PYTHON`` points at another one.
 """
 
 from __future__ import annotations
@@ -55,7 +69,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+_NUMBERS = [arg for arg in sys.argv[1:] if arg.isdigit()]
+RUNS = int(_NUMBERS[0]) if _NUMBERS else 5
 KEDRO_PYTHON = Path(os.environ.get("KEDRO_PYTHON", "/tmp/kedro-venv/bin/python"))
 TARGET = 0.5  # proj's time as a share of Kedro's
 
@@ -215,8 +230,153 @@ def make_kedro_project(root: Path, iris: Path) -> Path | None:
     return project
 
 
+DATAFLOW_CELLS = {
+    "trivial cell": "a = 1",
+    "10,000-iteration loop": "total = 0\nfor i in range(10_000):\n    total += i",
+    "1,000,000-iteration loop": "total = 0\nfor i in range(1_000_000):\n    total += i",
+}
+CACHE = Path(os.environ.get("PROJ_BENCH_CACHE", Path.home() / ".cache" / "proj-bench"))
+
+
+def ipyflow_python() -> Path | None:
+    """The Python of the scratch IPyflow virtualenv, made on first use (see docstring)."""
+    given = os.environ.get("IPYFLOW_PYTHON")
+    if given:
+        return Path(given)
+    venv = CACHE / "ipyflow-venv"
+    python = venv / "bin" / "python"
+    if python.is_file():
+        return python
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    try:
+        if Path(uv).is_file():
+            subprocess.run([uv, "venv", str(venv), "--python", sys.executable], check=True)
+            install = [uv, "pip", "install", "--python", str(python)]
+        else:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            install = [str(python), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*install, "ipyflow", "ipykernel"], check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"Could not make the IPyflow virtualenv in {venv}: {error}")
+        shutil.rmtree(venv, ignore_errors=True)
+        return None
+    return python
+
+
+def cell_seconds(client: Any, code: str) -> float:
+    """Wall seconds from sending ``code`` to its ``execute_reply`` (hooks included)."""
+    began = time.perf_counter()
+    reply = client.execute_interactive(code, output_hook=lambda msg: None, timeout=1800)
+    seconds = time.perf_counter() - began
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed: {reply['content']}")
+    return seconds
+
+
+def dataflow_times(
+    kernel: str, cwd: Path, load: str, runs: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median seconds of each cell of DATAFLOW_CELLS in two kernels of one interpreter,
+    one bare and one after ``load``, run alternately so that the load of a shared machine
+    weighs on both alike. Returns (bare, with the extension)."""
+    from jupyter_client.manager import KernelManager
+
+    started = []
+    try:
+        for _ in range(2):
+            manager = KernelManager(kernel_name=kernel)
+            manager.start_kernel(cwd=str(cwd))
+            client = manager.client()
+            client.start_channels()
+            started.append((manager, client))
+            client.wait_for_ready(timeout=300)
+        bare, loaded = started[0][1], started[1][1]
+        run_cell(loaded, load)
+        for client in (bare, loaded):
+            cell_seconds(client, "a = 0")  # warm-up
+        times: tuple[dict[str, float], dict[str, float]] = ({}, {})
+        for label, code in DATAFLOW_CELLS.items():
+            slow = load == "%load_ext ipyflow" and "1,000,000" in label
+            samples: tuple[list[float], list[float]] = ([], [])
+            for _ in range(1 if slow else runs):
+                samples[0].append(cell_seconds(bare, code))
+                samples[1].append(cell_seconds(loaded, code))
+            for index in (0, 1):
+                times[index][label] = statistics.median(samples[index])
+        return times
+    finally:
+        for manager, client in started:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+
+
+def analysis_milliseconds() -> float:
+    """Median milliseconds proj's live analysis takes to record one typical cell."""
+    from proj.ipython.flow import Dataflow
+
+    code = "\n".join(
+        [
+            "import pandas as pd",
+            "df = catalog.load('iris')",
+            "df['ratio'] = df.sepal_length / df.sepal_width",
+            "summary = df.groupby('species').agg({'ratio': ['mean', 'std']})",
+            "for column in df.columns:",
+            "    if df[column].dtype == float:",
+            "        print(column, df[column].mean())",
+            "def describe(frame):",
+            "    return frame.describe(include='all').T",
+            "report = describe(df)",
+            "report",
+        ]
+    )
+    samples = []
+    for _ in range(200):
+        began = time.perf_counter()
+        Dataflow().record(code, label=1)
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000
+
+
+def dataflow_main(runs: int) -> None:
+    """Print the overhead of proj's live dataflow and of IPyflow (see the docstring)."""
+    from proj.framework.scaffold import create_project
+
+    print(f"proj live analysis of one typical cell: {analysis_milliseconds():.2f} ms (target < 5)")
+    with tempfile.TemporaryDirectory(prefix="proj-bench-dataflow-") as tmp:
+        root = Path(tmp)
+        isolate(root / "env")
+        iris = create_project("Iris Demo", output_dir=root, starter="iris")
+        write_spec("plain", sys.executable, None)
+        rows: dict[str, dict[str, float]] = {}
+        bare, loaded = dataflow_times("plain", iris, "%load_ext proj.ipython", runs)
+        rows["proj's Python, no extension"] = bare
+        rows["proj (%load_ext proj.ipython)"] = loaded
+        python = ipyflow_python()
+        if python is not None:
+            write_spec("ipyflow_plain", str(python), None)
+            bare, loaded = dataflow_times("ipyflow_plain", iris, "%load_ext ipyflow", runs)
+            rows["IPyflow's Python, no extension"] = bare
+            rows["IPyflow (%load_ext ipyflow)"] = loaded
+    print(f"Cell wall time in a kernel, median of {runs} (seconds)")
+    print(f"{'':34}" + "".join(f" {label:>26}" for label in DATAFLOW_CELLS))
+    for name, times in rows.items():
+        print(f"{name:34}" + "".join(f" {times[label]:>26.4f}" for label in DATAFLOW_CELLS))
+    pairs = [("proj", "proj's Python, no extension", "proj (%load_ext proj.ipython)")]
+    if python is not None:
+        pairs.append(("IPyflow", "IPyflow's Python, no extension", "IPyflow (%load_ext ipyflow)"))
+    for tool, bare, loaded in pairs:
+        ratios = ", ".join(
+            f"{label} {rows[loaded][label] / rows[bare][label]:.1f}x" for label in DATAFLOW_CELLS
+        )
+        print(f"{tool}: with / without the extension: {ratios}")
+
+
 def main() -> None:
     """Print the figures as a table and the ratio to the target."""
+    if "--dataflow" in sys.argv:
+        dataflow_main(RUNS)
+        return
     from proj.framework import find_project
     from proj.framework.scaffold import create_project
     from proj.jupyter.kernelspec import install_kernel
@@ -225,7 +385,7 @@ def main() -> None:
         root = Path(tmp)
         isolate(root / "env")
         iris = create_project("Iris Demo", output_dir=root, starter="iris")
-        install_kernel(find_project(iris))
+        kernel = install_kernel(find_project(iris)).name
         write_spec("plain", sys.executable, None)
         check = 'len(pipelines["__default__"].nodes)'
         results = {
@@ -233,7 +393,7 @@ def main() -> None:
                 "plain", iris / "notebooks", None, None, "proj.ipython"
             ),
             "proj (%load_ext proj.ipython)": measure(
-                "proj_iris_demo", iris / "notebooks", check, "reload_project"
+                kernel, iris / "notebooks", check, "reload_project"
             ),
         }
         kedro_project = make_kedro_project(root, iris)
@@ -258,6 +418,7 @@ def main() -> None:
     theirs = results.get("Kedro 1.7.0 (%load_ext kedro.ipython)")
     if theirs is None:
         print(f"Kedro not found at {KEDRO_PYTHON}: set KEDRO_PYTHON to compare (see docstring).")
+        dataflow_main(RUNS)
         return
     plain = results["plain ipykernel (proj's Python)"]
     kedro_plain = results["plain ipykernel (Kedro's Python)"]
@@ -271,6 +432,7 @@ def main() -> None:
         ratio = mine / kedro
         verdict = "meets" if ratio <= TARGET else "misses"
         print(f"{label}: proj / Kedro = {ratio:.2f} ({verdict} the <= {TARGET} target)")
+    dataflow_main(RUNS)
     # What each extension adds to a bare kernel of its own interpreter (direct figures).
     floor, kedro_floor = plain["direct"], kedro_plain["direct"]
     added, kedro_added = ours["direct"] - floor, theirs["direct"] - kedro_floor

@@ -235,9 +235,9 @@ def stop(
     kernel_name = None
     if project:
         from proj.framework import find_project
-        from proj.jupyter.kernelspec import default_kernel_name
+        from proj.jupyter.kernelspec import project_kernel_name
 
-        kernel_name = default_kernel_name(find_project().package_name)
+        kernel_name = project_kernel_name(find_project())
     chosen = select_kernels(
         list_running(), target=target, idle_for_minutes=idle_for, kernel_name=kernel_name
     )

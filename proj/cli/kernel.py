@@ -21,9 +21,13 @@ app = typer.Typer(
 @app.command(name="install")
 def install(
     env: EnvOption = None,
-    name: str | None = typer.Option(None, "--name", help="Kernel name (default: proj_<package>)."),
+    name: str | None = typer.Option(
+        None, "--name", help="Kernel name (default: proj_<package>_<folder hash>)."
+    ),
     display_name: str | None = typer.Option(
-        None, "--display-name", help="Name shown in Jupyter (default: 'Proj (<package>)')."
+        None,
+        "--display-name",
+        help="Name shown in Jupyter (default: 'Proj (<package>) <parent>/<folder>').",
     ),
 ) -> None:
     """Install this project's kernel for the current user, replacing an older one.
@@ -50,7 +54,7 @@ def install(
 @app.command(name="remove")
 def remove(
     name: str | None = typer.Argument(
-        None, help="Kernel name (default: this project's, proj_<package>)."
+        None, help="Kernel name (default: this project's, proj_<package>_<folder hash>)."
     ),
     force: bool = typer.Option(False, "--force", help="Also remove a kernel proj did not make."),
 ) -> None:
@@ -58,13 +62,13 @@ def remove(
     from rich.markup import escape
 
     from proj.cli.output import console, setup_logging
-    from proj.jupyter.kernelspec import default_kernel_name, remove_kernel
+    from proj.jupyter.kernelspec import project_kernel_name, remove_kernel
 
     setup_logging(quiet=True)
     if name is None:
         from proj.framework import find_project
 
-        name = default_kernel_name(find_project().package_name)
+        name = project_kernel_name(find_project())
     removed = remove_kernel(name, force=force)
     console().print(f"[green]Removed[/] kernel [bold]{escape(name)}[/] ({escape(str(removed))})")
 

@@ -16,11 +16,15 @@ Magics:
   defines its function with its module's imports, and calls it (printed in a terminal).
   Node names complete with Tab.
 * ``%run_viz`` shows the pipeline graph, when proj's visualisation is installed.
+* Live dataflow, on at load (``%flow off`` turns it off): after each cell a line names
+  the cells it made stale; ``%stale``, ``%rerun_stale``, ``%slice NAME [--to-cell]``,
+  ``%%memoize [--disk]`` (see :mod:`proj.ipython.flow_magics`).
 
 When loading fails, the error (file and line) is shown in the cell's output, and each
 variable that could not be built is bound to an object that raises that same error on
 any use, never left holding a stale value and never silently missing (see
-:class:`proj.ipython.standins.Unavailable`). On load the pipelines are read on first use
+:class:`proj.ipython.standins.Unavailable`); that error is shown as one line (its
+message names the file and line), not a traceback. On load the pipelines are read on first use
 (importing the node modules is most of a load's time); ``%reload_project`` reads them at
 once and reports their errors. ``session.run()`` can be called any number of times.
 """
@@ -50,12 +54,16 @@ def load_ipython_extension(ipython: InteractiveShell) -> None:
     Args:
         ipython: The shell loading the extension.
     """
+    from proj.ipython.flow_magics import enable
     from proj.ipython.loader import reload_project as _reload
     from proj.ipython.magics import register
     from proj.ipython.output import install_log_handler
+    from proj.ipython.standins import show_standin_errors_briefly
 
     install_log_handler()
     register(ipython)
+    enable(ipython)
+    show_standin_errors_briefly(ipython)
     try:
         # Pipelines are read on first use: the kernel answers sooner, and errors raised
         # while a kernel starts would not reach any cell anyway.

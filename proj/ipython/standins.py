@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from proj.pipeline import Pipeline
 
 RELOAD_HINT = "Fix it, then run %reload_project."
+#: Attribute set on an error raised by a stand-in: the variable's name.
+STANDIN_MARK = "_proj_standin"
 
 
 def _first_line(error: BaseException) -> str:
@@ -39,6 +41,10 @@ class Unavailable:
 
     def _raise(self) -> NoReturn:
         error: BaseException = object.__getattribute__(self, "_error")
+        try:  # marks the error for the one-line display of show_standin_errors_briefly
+            setattr(error, STANDIN_MARK, object.__getattribute__(self, "_name"))
+        except (AttributeError, TypeError):  # an exception class with __slots__
+            pass
         raise error.with_traceback(None)
 
     def __getattr__(self, attribute: str) -> Any:
@@ -122,4 +128,51 @@ class LazyPipelines(Mapping[str, "Pipeline"]):
         return repr(pipelines)
 
 
-__all__ = ["RELOAD_HINT", "LazyPipelines", "Unavailable"]
+def standin_error_lines(error: BaseException) -> list[str] | None:
+    """How an error raised by a stand-in is shown: one line, or None for other errors.
+
+    The line is ``<Type>: <message's first line> (`<variable>` was not loaded. Fix it,
+    then run %reload_project.)``; proj's messages name the file and line.
+    """
+    name = getattr(error, STANDIN_MARK, None)
+    if not isinstance(name, str):
+        return None
+    kind = type(error).__name__
+    return [f"{kind}: {_first_line(error)} (`{name}` was not loaded. {RELOAD_HINT})"]
+
+
+def show_standin_errors_briefly(shell: Any) -> None:
+    """Show errors raised by stand-ins as one line instead of a traceback.
+
+    Registers an IPython custom exception handler for :class:`~proj.exceptions.ProjError`
+    (``InteractiveShell.set_custom_exc``): an error a stand-in raised is shown as the
+    line of :func:`standin_error_lines`; any other ProjError gets IPython's usual
+    traceback.
+
+    Args:
+        shell: The running IPython shell.
+    """
+    from proj.exceptions import ProjError
+
+    def handler(
+        self: Any, etype: type[BaseException], value: BaseException, tb: Any, tb_offset: Any = None
+    ) -> list[str] | None:
+        # IPython leaves the display to the handler; showtraceback does not call it again.
+        lines = standin_error_lines(value)
+        if lines is None:
+            self.showtraceback((etype, value, tb), tb_offset=tb_offset)
+            return None
+        self._showtraceback(etype, value, lines)
+        return lines
+
+    shell.set_custom_exc((ProjError,), handler)
+
+
+__all__ = [
+    "RELOAD_HINT",
+    "STANDIN_MARK",
+    "LazyPipelines",
+    "Unavailable",
+    "show_standin_errors_briefly",
+    "standin_error_lines",
+]

@@ -1,8 +1,11 @@
 """Per-project Jupyter kernel specs: writing, removing and listing them.
 
 A project's kernel spec (the Jupyter kernel spec format, ``kernel.json``) is named
-``proj_<package>`` and shown as "Proj (<package>)". It runs the interpreter that
-installed it with ``ipykernel_launcher --ext proj.ipython``, and its ``env`` carries
+``proj_<package>_<hash>``, where ``<hash>`` is the first 8 hex digits of the SHA-256 of
+the project's resolved folder, so two copies of one project (a clone next to the
+original, a worktree) each keep their own kernel instead of overwriting each other's.
+It is shown as "Proj (<package>) <parent>/<folder>" for the same reason. It runs the
+interpreter that installed it with ``ipykernel_launcher --ext proj.ipython``; its ``env`` has
 ``PROJ_PROJECT_PATH`` (and ``PROJ_ENV`` when an environment was chosen), so the
 kernel loads the project whatever folder the notebook is in. ``metadata.proj`` marks
 the spec as proj's and records the project and the interpreter. Specs are installed
@@ -38,14 +41,72 @@ ENV_VAR = "PROJ_ENV"
 METADATA_KEY = "proj"
 
 
-def default_kernel_name(package_name: str) -> str:
-    """The kernel spec name of a project: ``proj_<package>`` (lower case)."""
-    return f"proj_{package_name}".lower()
+def _folder_hash(project_path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(Path(project_path).resolve()).encode("utf-8")).hexdigest()[:8]
 
 
-def default_display_name(package_name: str) -> str:
-    """The name front ends show for a project's kernel: ``Proj (<package>)``."""
-    return f"Proj ({package_name})"
+def default_kernel_name(package_name: str, project_path: Path | None = None) -> str:
+    """The kernel spec name of a project: ``proj_<package>_<hash of its folder>``.
+
+    Args:
+        package_name: The project's package.
+        project_path: The project's root; without it the name of proj before 0.x,
+            ``proj_<package>``, which copies of one project shared.
+
+    Returns:
+        The name, lower case (Jupyter kernel names are case-insensitive).
+    """
+    if project_path is None:
+        return f"proj_{package_name}".lower()
+    return f"proj_{package_name}_{_folder_hash(project_path)}".lower()
+
+
+def default_display_name(package_name: str, project_path: Path | None = None) -> str:
+    """The name front ends show: ``Proj (<package>) <parent>/<folder>``.
+
+    The last two parts of the project's folder tell copies of one project apart in a
+    kernel picker; without ``project_path`` just ``Proj (<package>)``.
+    """
+    if project_path is None:
+        return f"Proj ({package_name})"
+    folder = Path(project_path).resolve()
+    where = f"{folder.parent.name}/{folder.name}" if folder.parent.name else folder.name
+    return f"Proj ({package_name}) {where}"
+
+
+def project_kernel_name(metadata: ProjectMetadata) -> str:
+    """The kernel spec name of a project (see :func:`default_kernel_name`)."""
+    return default_kernel_name(metadata.package_name, metadata.project_path)
+
+
+def check_env(metadata: ProjectMetadata, env: str | None) -> None:
+    """Refuse a configuration environment that has no folder in the project's conf.
+
+    Args:
+        metadata: The project.
+        env: The environment a kernel would pin; None passes.
+
+    Raises:
+        MissingConfigError: ``<conf>/<env>`` is not a folder; the message lists the
+            environments that exist.
+        ProjectError: settings.py cannot be read (it names the conf folder).
+    """
+    if not env:
+        return
+    from proj.exceptions import MissingConfigError
+    from proj.framework.settings import load_settings
+
+    conf = load_settings(metadata).conf_path(metadata.project_path)
+    if (conf / env).is_dir():
+        return
+    existing = sorted(p.name for p in conf.iterdir() if p.is_dir()) if conf.is_dir() else []
+    raise MissingConfigError(
+        f"Environment '{env}' has no folder {conf / env}; the kernel would fail to load "
+        f"the project. Environments in {conf}: {', '.join(existing) or 'none'}.",
+        hint=f"Create {conf / env}, or pass --env with one of the existing environments.",
+    )
 
 
 @dataclass(frozen=True)
@@ -118,7 +179,8 @@ def kernel_spec(
             "--ext",
             "proj.ipython",
         ],
-        "display_name": display_name or default_display_name(metadata.package_name),
+        "display_name": display_name
+        or default_display_name(metadata.package_name, metadata.project_path),
         "language": "python",
         "interrupt_mode": "signal",
         "env": spec_env,
@@ -155,19 +217,22 @@ def install_kernel(
 
     Args:
         metadata: The project.
-        env: Configuration environment the kernel loads.
-        name: Spec name; default ``proj_<package>``.
-        display_name: Name shown by front ends; default ``Proj (<package>)``.
+        env: Configuration environment the kernel loads; it must have a folder in the
+            project's conf.
+        name: Spec name; default ``proj_<package>_<hash of the project folder>``.
+        display_name: Name shown by front ends; default ``Proj (<package>) <folder>``.
 
     Returns:
         The installed spec.
 
     Raises:
         MissingDependencyError: jupyter_client or ipykernel is not installed.
+        MissingConfigError: ``env`` has no folder in the project's conf.
         KernelError: The name is not a valid kernel name, or the spec cannot be written.
     """
+    check_env(metadata, env)
     manager = _manager()
-    spec_name = (name or default_kernel_name(metadata.package_name)).lower()
+    spec_name = (name or project_kernel_name(metadata)).lower()
     spec = kernel_spec(metadata, env=env, display_name=display_name)
     with tempfile.TemporaryDirectory(prefix="proj-kernel-") as tmp:
         source = Path(tmp) / spec_name
@@ -187,6 +252,7 @@ def install_kernel(
                 f"Cannot write the kernel spec '{spec_name}' to {manager.user_kernel_dir}: {exc}",
                 hint="Check that the Jupyter data folder is writable (JUPYTER_DATA_DIR).",
             ) from exc
+    _remove_old_name(manager, metadata, spec_name)
     logger.info(
         "Installed kernel '%s' (%s) in %s, running %s",
         spec_name,
@@ -195,6 +261,29 @@ def install_kernel(
         spec["argv"][0],
     )
     return _info(spec_name, destination, spec)
+
+
+def _remove_old_name(manager: Any, metadata: ProjectMetadata, installed: str) -> None:
+    """Remove this project's spec under the old shared name ``proj_<package>``, if any.
+
+    Only a spec proj made for this very folder is removed: another copy's is kept.
+    """
+    old = default_kernel_name(metadata.package_name)
+    if old == installed:
+        return
+    try:
+        spec = manager.get_kernel_spec(old)
+    except Exception:  # jupyter_client raises NoSuchKernel; nothing to do
+        return
+    own = (spec.metadata or {}).get(METADATA_KEY)
+    if not isinstance(own, dict) or own.get("project_path") != str(metadata.project_path):
+        return
+    try:
+        manager.remove_kernel_spec(old)
+    except OSError as exc:
+        logger.warning("Could not remove the old kernel spec '%s': %s", old, exc)
+        return
+    logger.info("Removed this project's kernel under its old name '%s'", old)
 
 
 def _interpreter_exists(program: str) -> bool:

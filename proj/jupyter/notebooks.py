@@ -7,17 +7,31 @@ placeholders, written ``{{ name }}``:
 ``{{ dataset }}``          the dataset's catalog name, e.g. ``iris``
 ``{{ variable }}``         a Python identifier for it (``params:a.b`` -> ``a_b``)
 ``{{ project_name }}``     the project's name; ``{{ package_name }}`` its package
-``{{ kernel_name }}``      the kernel spec, ``proj_<package>``;
+``{{ kernel_name }}``      the kernel spec, ``proj_<package>_<hash>``;
                            ``{{ kernel_display_name }}`` its display name
 ``{{ notebook }}``         the new notebook's file name without ``.ipynb``
 ``{{ template }}``         the template's name
+``{{ kind }}``             the dataset's kind (see below); ``{{ kind_description }}``
+                           the same in words
 =========================  ==========================================================
 
-A template that uses ``{{ dataset }}`` or ``{{ variable }}`` needs ``--dataset``. Other
-text in double braces is left alone. proj ships ``explore`` (load a table, look at its
-shape, types, first rows, summary statistics, missing values and distributions) and
-``blank``; a project adds its own, or replaces these, in ``notebooks/templates/``. An
-optional ``metadata.proj_template.description`` in a template is shown in listings.
+A template that uses ``{{ dataset }}`` or ``{{ variable }}`` outside cells marked
+``with_dataset`` needs ``--dataset``. Other text in double braces is left alone.
+
+Cells can be kept only in some cases, by ``metadata.proj_template`` of the cell:
+``{"kinds": ["table", ...]}`` keeps it for datasets of those kinds, ``{"with_dataset":
+true}`` only when ``--dataset`` is given. The *kind* of a dataset is that of its value
+when its data exists (it is loaded to find out): ``table`` (a DataFrame), ``series``,
+``mapping`` (a dict, JSON/YAML documents, parameters), ``sequence`` (a list or tuple),
+``image`` (a Pillow image) or ``object`` (anything else: a model, a number); before its
+data exists, it is guessed from the dataset's type (CSV, Parquet, Excel, SQL: ``table``;
+JSON, YAML: ``mapping``; image datasets: ``image``; others: ``object``).
+
+proj ships ``explore`` (a first look at a dataset, by kind: for a table its shape,
+types, first rows, summary statistics, missing values and distributions) and ``blank``
+(lists the catalog, and loads ``--dataset`` when given); a project adds its own, or
+replaces these, in ``notebooks/templates/``. An optional
+``metadata.proj_template.description`` in a template is shown in listings.
 
 The new notebook selects the project kernel and records its dataset and template in
 ``metadata.proj``, so it stays associated with the dataset. It is never written over
@@ -35,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from proj.config.params import is_parameter
 from proj.exceptions import NotebookError, UnknownNameError
 from proj.jupyter.deps import NOTEBOOK_PACKAGES, require
-from proj.jupyter.kernelspec import default_display_name, default_kernel_name
+from proj.jupyter.kernelspec import default_display_name, project_kernel_name
 
 if TYPE_CHECKING:
     from proj.framework import ProjectMetadata
@@ -85,9 +99,15 @@ class Template:
 
     @property
     def needs_dataset(self) -> bool:
-        """Whether the template uses ``{{ dataset }}`` or ``{{ variable }}``."""
+        """Whether the template uses ``{{ dataset }}`` or ``{{ variable }}`` in a cell
+        that is not marked ``with_dataset``."""
         notebook = self.read()
-        names = {m.group(1) for cell in notebook.cells for m in _PLACEHOLDER.finditer(cell.source)}
+        names = {
+            m.group(1)
+            for cell in notebook.cells
+            if not _cell_options(cell).get("with_dataset")
+            for m in _PLACEHOLDER.finditer(cell.source)
+        }
         return bool(names & _DATASET_PLACEHOLDERS)
 
     @property
@@ -128,7 +148,47 @@ def _variable(dataset: str) -> str:
     return name
 
 
-def _check_dataset(metadata: ProjectMetadata, dataset: str, env: str | None) -> None:
+#: Kind of a dataset -> how the title of a new notebook describes it.
+KINDS = {
+    "table": "a table",
+    "series": "a series",
+    "mapping": "a mapping of keys to values",
+    "sequence": "a list of items",
+    "image": "an image",
+    "object": "a Python object",
+}
+_TYPE_KINDS = (
+    (("csv", "parquet", "excel", "sql", "feather", "table", "polars"), "table"),
+    (("json", "yaml"), "mapping"),
+    (("image", "pillow"), "image"),
+)
+
+
+def _cell_options(cell: Any) -> dict[str, Any]:
+    options = cell.metadata.get(_TEMPLATE_KEY, {})
+    return options if isinstance(options, dict) else {}
+
+
+def kind_of(value: object) -> str:
+    """The kind of a dataset's value (see the module docstring)."""
+    import collections.abc
+
+    module = type(value).__module__.split(".")[0]
+    if hasattr(value, "columns") and hasattr(value, "dtypes"):
+        return "table"
+    if module == "pandas" and type(value).__name__ == "Series":
+        return "series"
+    if module == "PIL" and hasattr(value, "mode") and hasattr(value, "size"):
+        return "image"
+    if isinstance(value, collections.abc.Mapping):
+        return "mapping"
+    if isinstance(value, (list, tuple)):
+        return "sequence"
+    return "object"
+
+
+def _check_dataset(metadata: ProjectMetadata, dataset: str, env: str | None) -> str:
+    """Check that the catalog has ``dataset``; return its kind."""
     if any(char in dataset for char in "\"'\\\n\r"):
         raise NotebookError(f"Dataset name {dataset!r} has quotes, backslashes or line breaks.")
     from proj.framework import Session
@@ -138,6 +198,24 @@ def _check_dataset(metadata: ProjectMetadata, dataset: str, env: str | None) -> 
     if dataset not in catalog:
         known = [n for n in catalog.list() if not is_parameter(n)]
         raise UnknownNameError("dataset", [dataset], known, where="the catalog")
+    if catalog.exists(dataset):
+        try:
+            return kind_of(catalog.load(dataset))
+        except Exception as exc:  # the notebook's first cell will show the error
+            logger.warning("Could not load '%s' to see what it holds: %s", dataset, exc)
+    kind = str(catalog.describe(dataset).get("type", "")).lower()
+    for words, found in _TYPE_KINDS:
+        if any(word in kind for word in words):
+            return found
+    return "object"
+
+
+def _keep(cell: Any, kind: str | None, with_dataset: bool) -> bool:
+    options = _cell_options(cell)
+    if options.get("with_dataset") and not with_dataset:
+        return False
+    kinds = options.get("kinds")
+    return not (isinstance(kinds, list) and kind is not None and kind not in kinds)
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -209,7 +287,7 @@ def new_notebook(
         template: The template's name; default ``explore`` with a dataset, else
             ``blank``.
         env: Configuration environment used to check that the dataset exists.
-        kernel_name: The kernel the notebook selects; default ``proj_<package>``.
+        kernel_name: The kernel the notebook selects; default the project's.
 
     Returns:
         The notebook's absolute path.
@@ -258,10 +336,9 @@ def new_notebook(
             f"Template '{chosen}' is built around a dataset; none was given.",
             hint="Pass --dataset NAME (see `proj catalog list`), or --template blank.",
         )
-    if dataset:
-        _check_dataset(metadata, dataset, env)
-    kernel = kernel_name or default_kernel_name(metadata.package_name)
-    display = default_display_name(metadata.package_name)
+    kind = _check_dataset(metadata, dataset, env) if dataset else None
+    kernel = kernel_name or project_kernel_name(metadata)
+    display = default_display_name(metadata.package_name, metadata.project_path)
     values = {
         "dataset": dataset or "",
         "variable": _variable(dataset) if dataset else "",
@@ -271,9 +348,13 @@ def new_notebook(
         "kernel_display_name": display,
         "notebook": target.stem,
         "template": chosen,
+        "kind": kind or "",
+        "kind_description": KINDS.get(kind or "", ""),
     }
     notebook = found.read()
+    notebook.cells = [cell for cell in notebook.cells if _keep(cell, kind, bool(dataset))]
     for cell in notebook.cells:
+        cell.metadata.pop(_TEMPLATE_KEY, None)
         cell.source = _fill(cell.source, values)
         if cell.cell_type == "code":
             cell.outputs = []
@@ -298,4 +379,12 @@ def new_notebook(
     return target
 
 
-__all__ = ["BUILTIN_TEMPLATES", "PROJECT_TEMPLATES", "Template", "list_templates", "new_notebook"]
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "KINDS",
+    "PROJECT_TEMPLATES",
+    "Template",
+    "kind_of",
+    "list_templates",
+    "new_notebook",
+]

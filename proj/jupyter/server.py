@@ -5,8 +5,11 @@ interpreter, so it runs without the ``jupyter`` launcher on ``PATH``. Options pa
 jupyter_server 2 (traitlets configuration on the command line):
 
 * ``--ServerApp.root_dir=<project>``: the file browser opens at the project root;
-* ``--MappingKernelManager.default_kernel_name=proj_<package>``: new notebooks get the
+* ``--MappingKernelManager.default_kernel_name=<the project's kernel>``: new notebooks get the
   project kernel (the server's ``AsyncMappingKernelManager`` inherits this setting);
+* ``--ServerApp.kernel_spec_manager_class`` and ``--ProjectFirstKernelSpecManager.first``:
+  the project kernel is listed first (Notebook 7's "New" menu shows specs in the order
+  the server lists them, see :mod:`proj.jupyter.specorder`);
 * ``--MappingKernelManager.cull_idle_timeout`` / ``cull_interval`` /
   ``cull_connected``: with an idle timeout, kernels idle that long are shut down even
   when a browser tab is still open on them (the usual way memory stays taken);
@@ -36,6 +39,9 @@ App = Literal["lab", "notebook"]
 
 #: The module started for each front end, and the package it needs.
 _MODULES: dict[str, str] = {"lab": "jupyterlab", "notebook": "notebook"}
+
+#: The kernel spec manager that lists the project kernel first.
+_SPEC_MANAGER = "proj.jupyter.specorder.ProjectFirstKernelSpecManager"
 
 #: Longest wait between two idle checks, in seconds.
 MAX_CULL_INTERVAL = 60
@@ -83,6 +89,8 @@ def server_command(
         _MODULES[app],
         f"--ServerApp.root_dir={metadata.project_path}",
         f"--MappingKernelManager.default_kernel_name={kernel_name}",
+        f"--ServerApp.kernel_spec_manager_class={_SPEC_MANAGER}",
+        f"--ProjectFirstKernelSpecManager.first={kernel_name}",
     ]
     if port is not None:
         command.append(f"--ServerApp.port={port}")

@@ -15,6 +15,7 @@ RUNNER_ALIASES = {
     "thread": "proj.runner.thread.ThreadRunner",
     "parallel": "proj.runner.parallel.ParallelRunner",
     "dask": "proj.runner.dask.DaskRunner",
+    "ipyparallel": "proj.runner.ipyparallel.IPyParallelRunner",
 }
 
 

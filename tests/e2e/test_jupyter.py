@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from proj.jupyter.kernelspec import default_display_name, default_kernel_name
 from proj.jupyter.servers import ServerInfo, ServerRequestError, request, running_servers
 from tests.e2e.conftest import PROJ, assert_clean_error, run_proj
 from tests.jupyter.fixtures import free_port, jupyter_dirs, wait_for
@@ -25,7 +26,6 @@ pytestmark = [
     pytest.mark.xdist_group("jupyter_lab"),
 ]
 
-KERNEL = "proj_iris_demo"
 TOKEN = "proj-e2e-token"
 
 
@@ -40,6 +40,11 @@ class Lab:
 
     def proj(self, *args: str) -> Any:
         return run_proj(*args, cwd=self.project, env=self.env)
+
+    @property
+    def kernel(self) -> str:
+        """The project kernel's name (unique per project folder)."""
+        return default_kernel_name("iris_demo", self.project)
 
     def kernel_ids(self) -> set[str]:
         return {k["id"] for k in request(self.server, "GET", "api/kernels")}
@@ -105,7 +110,7 @@ def lab(starter_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 def start_session(lab: Lab, path: str) -> str:
     """Open a notebook session on the project kernel, as the Lab front end does."""
-    body = {"path": path, "type": "notebook", "name": "", "kernel": {"name": KERNEL}}
+    body = {"path": path, "type": "notebook", "name": "", "kernel": {"name": lab.kernel}}
     session = request(lab.server, "POST", "api/sessions", body=body)
     return str(session["kernel"]["id"])
 
@@ -122,9 +127,10 @@ def test_server_runs_in_the_project_with_the_project_kernel_as_default(lab: Lab)
     assert lab.server.root_dir == lab.project.resolve()
     assert lab.server.token == TOKEN  # a Jupyter option given to `proj jupyter lab`
     specs = request(lab.server, "GET", "api/kernelspecs")
-    assert specs["default"] == KERNEL
-    spec = specs["kernelspecs"][KERNEL]["spec"]
-    assert spec["display_name"] == "Proj (iris_demo)"
+    assert specs["default"] == lab.kernel
+    assert next(iter(specs["kernelspecs"])) == lab.kernel
+    spec = specs["kernelspecs"][lab.kernel]["spec"]
+    assert spec["display_name"] == default_display_name("iris_demo", lab.project)
     assert spec["env"]["PROJ_PROJECT_PATH"] == str(lab.project.resolve())
 
 
@@ -136,7 +142,7 @@ def test_list_shows_sessions_and_stop_unloads_them(lab: Lab) -> None:
         "the kernel process",
     )
     assert kernels[0]["path"] == "notebooks/rest.ipynb"
-    assert kernels[0]["kernel_name"] == KERNEL
+    assert kernels[0]["kernel_name"] == lab.kernel
     assert kernels[0]["memory_bytes"] > 10_000_000
     assert kernels[0]["connections"] == 0
     assert kernels[0]["last_activity"]
@@ -145,7 +151,7 @@ def test_list_shows_sessions_and_stop_unloads_them(lab: Lab) -> None:
     columns = "Notebook Kernel Id State Last activity Conn. Memory"
     assert header.split() == columns.split()
     row = next(line for line in table.stdout.splitlines() if "notebooks/rest.ipynb" in line)
-    assert KERNEL in row
+    assert lab.kernel in row
     assert kernel_id[:8] in row
     assert {"starting", "idle", "busy"} & set(row.split())
     assert " ago " in row
@@ -157,7 +163,7 @@ def test_list_shows_sessions_and_stop_unloads_them(lab: Lab) -> None:
 
     stopped = lab.proj("jupyter", "stop", kernel_id[:8])
     assert stopped.returncode == 0, stopped.output
-    assert f"Stopped kernel {kernel_id} ({KERNEL}) of notebooks/rest.ipynb" in stopped.stdout
+    assert f"Stopped kernel {kernel_id} ({lab.kernel}) of notebooks/rest.ipynb" in stopped.stdout
     assert kernel_id not in lab.kernel_ids()
     again = lab.proj("jupyter", "stop", "notebooks/rest.ipynb")
     assert "No running kernel" in assert_clean_error(again)
@@ -203,9 +209,8 @@ def test_jupyterlab_in_chromium_runs_a_cell_on_the_project_kernel(lab: Lab) -> N
         try:
             page = browser.new_page()
             page.goto(url)
-            card = page.locator(
-                '.jp-LauncherCard[data-category="Notebook"][title="Proj (iris_demo)"]'
-            )
+            title = default_display_name("iris_demo", lab.project)
+            card = page.locator(f'.jp-LauncherCard[data-category="Notebook"][title="{title}"]')
             card.click(timeout=90_000)
             # A cell run before the page's kernel connection is up is silently not run:
             # wait, as a person waits for the kernel indicator, until the server sees
@@ -221,7 +226,7 @@ def test_jupyterlab_in_chromium_runs_a_cell_on_the_project_kernel(lab: Lab) -> N
 
             table = lab.proj("jupyter", "list")
             row = next(line for line in table.stdout.splitlines() if "Untitled" in line)
-            assert KERNEL in row
+            assert lab.kernel in row
             stopped = lab.proj("jupyter", "stop", "Untitled.ipynb")
             assert "Stopped kernel" in stopped.stdout, stopped.output
             assert not [k for k in listed(lab) if k["path"] == "Untitled.ipynb"]
@@ -247,7 +252,7 @@ def test_new_notebook_runs_top_to_bottom_with_nbclient(
 
     path = starter / "notebooks/iris.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    assert notebook.metadata.kernelspec["name"] == KERNEL
+    assert notebook.metadata.kernelspec["name"] == default_kernel_name("iris_demo", starter)
     NotebookClient(
         notebook, timeout=120, resources={"metadata": {"path": str(path.parent)}}
     ).execute()

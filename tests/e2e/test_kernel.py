@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from proj.jupyter.kernelspec import default_kernel_name
 from tests.e2e.conftest import assert_clean_error, run_proj
 from tests.jupyter.fixtures import jupyter_dirs, write_spec
 
@@ -79,8 +80,9 @@ def kernel(kernel_project: tuple[Path, dict[str, str]]) -> Iterator[Kernel]:
     project, env = kernel_project
     result = run_proj("kernel", "install", cwd=project, env=env)
     assert result.returncode == 0, result.output
-    assert "proj_iris_demo" in result.stdout
-    manager = KernelManager(kernel_name="proj_iris_demo")
+    name = default_kernel_name("iris_demo", project)
+    assert name in result.stdout
+    manager = KernelManager(kernel_name=name)
     manager.start_kernel(cwd=str(project / "notebooks"))
     client = manager.client()
     client.start_channels()
@@ -135,8 +137,9 @@ def test_kernel_list_and_remove(starter: Path, jupyter_env: dict[str, str]) -> N
     listed = run_proj("kernel", "list", "--json", cwd=starter, env=jupyter_env)
     assert listed.returncode == 0, listed.output
     specs = {spec["name"]: spec for spec in json.loads(listed.stdout)}
-    assert specs["proj_iris_demo"]["made_by_proj"] is True
-    assert specs["proj_iris_demo"]["project_path"] == str(starter.resolve())
+    name = default_kernel_name("iris_demo", starter)
+    assert specs[name]["made_by_proj"] is True
+    assert specs[name]["project_path"] == str(starter.resolve())
     assert specs["stranger"]["interpreter_exists"] is False
 
     table = run_proj("kernel", "list", cwd=starter, env=jupyter_env)
@@ -152,8 +155,8 @@ def test_kernel_list_and_remove(starter: Path, jupyter_env: dict[str, str]) -> N
 
     removed = run_proj("kernel", "remove", cwd=starter, env=jupyter_env)
     assert removed.returncode == 0, removed.output
-    assert "proj_iris_demo" in removed.stdout
-    assert not (data / "kernels" / "proj_iris_demo").exists()
+    assert name in removed.stdout
+    assert not (data / "kernels" / name).exists()
 
 
 def test_proj_ipython_runs_with_the_project_loaded(
@@ -175,3 +178,14 @@ def test_proj_ipython_runs_with_the_project_loaded(
     outside.mkdir()
     failed = run_proj("ipython", "-c", "1", cwd=outside, env=jupyter_env)
     assert "No proj project found" in assert_clean_error(failed)
+
+
+def test_kernel_install_refuses_an_env_without_a_conf_folder(
+    starter: Path, jupyter_env: dict[str, str]
+) -> None:
+    refused = run_proj("kernel", "install", "--env", "stagging", cwd=starter, env=jupyter_env)
+    line = assert_clean_error(refused)
+    assert "Environment 'stagging' has no folder" in line
+    assert not (Path(jupyter_env["JUPYTER_DATA_DIR"]) / "kernels").is_dir() or not any(
+        (Path(jupyter_env["JUPYTER_DATA_DIR"]) / "kernels").iterdir()
+    )

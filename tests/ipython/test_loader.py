@@ -328,3 +328,33 @@ def test_the_projects_own_log_lines_show_in_the_cell(
     capsys.readouterr()
     run(shell, 'session.run(pipeline_name="data_processing")')
     assert "cleaning 150 rows" in capsys.readouterr().out
+
+
+def test_using_a_standin_shows_one_line_with_file_and_line_not_a_traceback(
+    shell: Any, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load(shell, project)
+    catalog_yml = project / "conf/base/catalog.yml"
+    catalog_yml.write_text("iris:\n  type: pandas.CSVDataset\n  filepath: [unclosed\n")
+    shell.run_line_magic("reload_project", "")
+    capsys.readouterr()
+    result = shell.run_cell('catalog.load("iris")')
+    assert isinstance(result.error_in_exec, ConfigSyntaxError)
+    shown = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(shown) == 1, shown
+    assert shown[0].startswith("ConfigSyntaxError: ")
+    assert re.search(rf"{re.escape(str(catalog_yml))}:\d+", shown[0])
+    assert "`catalog` was not loaded" in shown[0]
+    assert "%reload_project" in shown[0]
+
+
+def test_other_proj_errors_keep_their_traceback(
+    shell: Any, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load(shell, project)
+    capsys.readouterr()
+    result = shell.run_cell('catalog.load("no_such_dataset")')
+    assert result.error_in_exec is not None
+    out = capsys.readouterr().out
+    assert "no_such_dataset" in out
+    assert len([line for line in out.splitlines() if line.strip()]) > 3

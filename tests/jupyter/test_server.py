@@ -101,3 +101,50 @@ def test_a_taken_port_is_an_error_before_anything_starts(project: Path, tmp_path
     assert f"Port {port} on 127.0.0.1 is already in use" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "jupyter_data_dir" / "kernels").exists()
+
+
+def test_notebook_7_lists_the_project_kernel_first(
+    project: Path, isolated_jupyter: dict[str, str], tmp_path: Path
+) -> None:
+    """A real Notebook 7 server: its kernel spec list (the order of its "New" menu)."""
+    from proj.jupyter.kernelspec import install_kernel
+    from proj.jupyter.servers import ServerRequestError, request, running_servers
+    from tests.jupyter.fixtures import free_port, wait_for, write_spec
+
+    data = Path(isolated_jupyter["JUPYTER_DATA_DIR"])
+    for name in ("aaa_first_by_name", "other_python", "r_kernel", "zzz"):
+        write_spec(data, name, {"argv": [sys.executable], "display_name": name.upper()})
+    metadata = find_project(project)
+    info = install_kernel(metadata)
+    command = server_command(
+        "notebook",
+        metadata,
+        kernel_name=info.name,
+        port=free_port(),
+        no_browser=True,
+        extra_args=["--IdentityProvider.token=t0k3n", "--ServerApp.port_retries=0"],
+    )
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=project, stdout=out, stderr=subprocess.STDOUT)
+    runtime = Path(isolated_jupyter["JUPYTER_RUNTIME_DIR"])
+
+    def specs() -> dict | None:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited:\n{log.read_text()}")
+        for server in running_servers(runtime):
+            if server.pid == process.pid:
+                try:
+                    return request(server, "GET", "api/kernelspecs", timeout=5)
+                except ServerRequestError:
+                    return None
+        return None
+
+    try:
+        listed = wait_for(specs, 120, "the Notebook 7 server")
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert listed["default"] == info.name
+    assert next(iter(listed["kernelspecs"])) == info.name
+    assert {"aaa_first_by_name", "zzz", "python3"} <= set(listed["kernelspecs"])
