@@ -60,7 +60,7 @@ def convert(
         "--kernel",
         metavar="NAME",
         help="With --verify: the Jupyter kernel to run the notebook in "
-        "(default: the project's, proj_<package>; see `proj kernel install`).",
+        "(default: the project's, proj_<package>_<hash>; see `proj kernel install`).",
     ),
 ) -> None:
     """Convert notebook code into project code.

@@ -193,3 +193,25 @@ def purge_package(package_name: str) -> list[str]:
     for name in names:
         del sys.modules[name]
     return names
+
+
+def _folder_hash(project_path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(Path(project_path).resolve()).encode("utf-8")).hexdigest()[:8]
+
+
+def default_kernel_name(package_name: str, project_path: Path | None = None) -> str:
+    """The kernel spec name of a project: ``proj_<package>_<hash of its folder>``.
+
+    Args:
+        package_name: The project's package.
+        project_path: The project's root; without it the name of proj before 0.x,
+            ``proj_<package>``, which copies of one project shared.
+
+    Returns:
+        The name, lower case (Jupyter kernel names are case-insensitive).
+    """
+    if project_path is None:
+        return f"proj_{package_name}".lower()
+    return f"proj_{package_name}_{_folder_hash(project_path)}".lower()

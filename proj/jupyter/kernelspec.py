@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from proj.exceptions import KernelError
+from proj.framework.project import default_kernel_name
 from proj.jupyter.deps import KERNEL_PACKAGES, require
 
 if TYPE_CHECKING:
@@ -39,28 +40,6 @@ PROJECT_PATH_VAR = "PROJ_PROJECT_PATH"
 ENV_VAR = "PROJ_ENV"
 #: The key under the spec's ``metadata`` that marks a spec made by proj.
 METADATA_KEY = "proj"
-
-
-def _folder_hash(project_path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(str(Path(project_path).resolve()).encode("utf-8")).hexdigest()[:8]
-
-
-def default_kernel_name(package_name: str, project_path: Path | None = None) -> str:
-    """The kernel spec name of a project: ``proj_<package>_<hash of its folder>``.
-
-    Args:
-        package_name: The project's package.
-        project_path: The project's root; without it the name of proj before 0.x,
-            ``proj_<package>``, which copies of one project shared.
-
-    Returns:
-        The name, lower case (Jupyter kernel names are case-insensitive).
-    """
-    if project_path is None:
-        return f"proj_{package_name}".lower()
-    return f"proj_{package_name}_{_folder_hash(project_path)}".lower()
 
 
 def default_display_name(package_name: str, project_path: Path | None = None) -> str:

@@ -4,7 +4,7 @@
 and:
 
 1. executes the notebook top to bottom with nbclient in the project's kernel
-   (``proj_<package>``, :mod:`proj.jupyter.kernelspec`; its folder is the working
+   (``proj_<package>_<hash>``, :mod:`proj.jupyter.kernelspec`; its folder is the working
    folder), with one cell appended that writes the final value of each name to compare
    into a temporary file;
 2. runs the pipeline with ``proj run --pipeline NAME`` in a fresh interpreter, then loads
@@ -202,7 +202,7 @@ def verify_pipeline(
         name: The pipeline converted from it (``proj jupyter convert --to-pipeline``).
         project_path: A folder inside the project; default: the working folder.
         kernel_name: The Jupyter kernel to run the notebook in; default the project's
-            (``proj_<package>``).
+            (:func:`proj.framework.project.default_kernel_name`).
         timeout: Seconds the notebook, and the pipeline, may each take.
 
     Returns:
@@ -214,13 +214,12 @@ def verify_pipeline(
         NotebookError: The kernel is not installed, the notebook fails (cell named), or
             the pipeline run fails.
     """
-    from proj.framework.project import bootstrap_project
+    from proj.framework.project import bootstrap_project, default_kernel_name
 
     metadata = bootstrap_project(project_path)
     root = metadata.project_path
     wanted = values_to_compare(notebook, name, root)
-    # The name proj.jupyter.kernelspec gives a project's kernel (a sibling layer).
-    kernel = kernel_name or f"proj_{metadata.package_name}".lower()
+    kernel = kernel_name or default_kernel_name(metadata.package_name, root)
     report = VerifyReport(name)
     with tempfile.TemporaryDirectory(prefix="proj-verify-") as folder:
         expected = _execute(notebook, list(wanted), Path(folder) / "notebook.pkl", kernel, timeout)

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from proj.framework.project import default_kernel_name
 from tests.e2e.conftest import assert_clean_error, node_statuses, run_proj
 
 pytestmark = pytest.mark.e2e
@@ -708,5 +709,6 @@ def test_verify_without_the_kernel_says_how_to_install_it(project: Path, tmp_pat
     command = ["jupyter", "convert", "notebooks/where.ipynb", "--to-pipeline", "where"]
     result = run_proj(*command, "--verify", cwd=project, env=empty)
     line = assert_clean_error(result)
-    assert "The Jupyter kernel 'proj_iris_demo' is not installed" in line
+    name = default_kernel_name("iris_demo", project)
+    assert f"The Jupyter kernel '{name}' is not installed" in line
     assert "proj kernel install" in result.stderr

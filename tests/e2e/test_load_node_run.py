@@ -29,6 +29,8 @@ def failed(
     """A project whose predict failed twice (with and without kept data), and a kernel."""
     from jupyter_client.manager import KernelManager
 
+    from proj.jupyter.kernelspec import default_kernel_name
+
     root = tmp_path_factory.mktemp("load-node-run")
     project = hold_split_in_memory(shutil.copytree(starter_template, root / "iris-demo"))
     fail = {"FAIL_PREDICT": "1"}
@@ -44,7 +46,7 @@ def failed(
             patch.setenv(name, value)
         patch.delenv("PROJ_PROJECT_PATH", raising=False)
         assert run_proj("kernel", "install", cwd=project, env=env).returncode == 0
-        manager = KernelManager(kernel_name="proj_iris_demo")
+        manager = KernelManager(kernel_name=default_kernel_name("iris_demo", project))
         manager.start_kernel(cwd=str(project / "notebooks"))
         client = manager.client()
         client.start_channels()
