@@ -188,7 +188,8 @@ def diff(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
 ) -> None:
-    """Show the nodes whose status, duration or fingerprint differ between two runs."""
+    """Show the nodes whose status, duration, fingerprint or output row counts differ
+    between two runs."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -205,7 +206,7 @@ def diff(
         f"[bold]B:[/] {result.run_b.run_id} ({_status(result.run_b.status)})"
     )
     if not result.nodes:
-        out.print("No node differs in status, duration or fingerprint.")
+        out.print("No node differs in status, duration, fingerprint or row counts.")
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("Node", "Status A -> B", "Duration A -> B", "What changed"):
@@ -216,6 +217,11 @@ def diff(
         changed = "; ".join(node.changes)
         if not changed and "fingerprint" in node.differs:
             changed = "fingerprint recorded in one run only"
+        rows = [
+            f"{name} rows {'-' if a is None else a} -> {'-' if b is None else b}"
+            for name, (a, b) in node.rows.items()
+        ]
+        changed = "; ".join(part for part in (changed, *rows) if part)
         table.add_row(escape(node.name), status, duration, escape(changed or "-"))
     out.print(table)
 

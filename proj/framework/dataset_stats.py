@@ -13,7 +13,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import ProjError, RunStoreError
+from proj.exceptions import ProjError
 from proj.framework.store import record_dataset_save
 from proj.hooks import hook_impl
 
@@ -56,8 +56,11 @@ def written_bytes(catalog: DataCatalog, name: str) -> int | None:
         remote storage: asking a remote filesystem would slow every save down) or one
         whose file cannot be found (versioned, partitioned).
     """
+    dataset = catalog.get(name)  # None for a name the catalog does not hold
+    if dataset is None:
+        return None
     try:
-        info = catalog.get(name).describe()
+        info = dataset.describe()
     except ProjError:
         return None
     path = info.get("filepath")
@@ -109,5 +112,5 @@ class DatasetStatsHooks:
                 rows=count_rows(data),
                 size=written_bytes(catalog, dataset_name),
             )
-        except RunStoreError as exc:  # the figures are a nicety: never fail a run for them
+        except Exception as exc:  # the figures are a nicety: never fail a run for them
             logger.warning("Rows and bytes of '%s' were not recorded: %s", dataset_name, exc)

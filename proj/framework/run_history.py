@@ -13,7 +13,7 @@ from proj.framework.introspect import _run_store
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from proj.framework.store import RunRecord
+    from proj.framework.store import RunRecord, RunStore
 
 #: Durations differ when they are this many seconds apart and also ...
 DURATION_MIN_SECONDS = 0.05
@@ -32,7 +32,9 @@ class NodeDiff:
         fingerprint: ``(digest in A, digest in B)``.
         changes: What changed from A's fingerprint to B's ("code changed", "parameter
             model.lr changed", "input companies changed").
-        differs: Which of ``status``, ``duration``, ``fingerprint`` differ.
+        differs: Which of ``status``, ``duration``, ``fingerprint``, ``rows`` differ.
+        rows: The outputs whose recorded row counts differ: dataset name ->
+            ``(rows in A, rows in B)`` (None: not saved, or no length, in that run).
     """
 
     name: str
@@ -41,6 +43,7 @@ class NodeDiff:
     fingerprint: tuple[str | None, str | None]
     changes: list[str] = field(default_factory=list)
     differs: list[str] = field(default_factory=list)
+    rows: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""
@@ -51,6 +54,7 @@ class NodeDiff:
             "fingerprint": list(self.fingerprint),
             "changes": list(self.changes),
             "differs": list(self.differs),
+            "rows": {name: list(pair) for name, pair in self.rows.items()},
         }
 
 
@@ -60,8 +64,8 @@ class RunDiff:
 
     Attributes:
         run_a, run_b: The runs (with their nodes).
-        nodes: The nodes that differ in status, duration or fingerprint, in B's order
-            then A's.
+        nodes: The nodes that differ in status, duration, fingerprint or the row counts
+            of their outputs, in B's order then A's.
     """
 
     run_a: RunRecord
@@ -88,7 +92,9 @@ def diff_runs(run_a: str, run_b: str, start: str | Path | None = None) -> RunDif
     """Compare two recorded runs node by node.
 
     A node differs when its status differs, its fingerprint differs (with what changed),
-    or its duration differs by at least 0.05 s and 20% of the longer one.
+    its duration differs by at least 0.05 s and 20% of the longer one, or an output it
+    saved has a different recorded row count (``len()`` of the data, see
+    :mod:`proj.framework.dataset_stats`).
 
     Args:
         run_a: A run id (or unique prefix), the "before".
@@ -106,6 +112,7 @@ def diff_runs(run_a: str, run_b: str, start: str | Path | None = None) -> RunDif
     try:
         a, b = store.get_run(run_a), store.get_run(run_b)
         prints_a, prints_b = store.fingerprints_of(a.run_id), store.fingerprints_of(b.run_id)
+        rows_a, rows_b = _output_rows(store, a.run_id), _output_rows(store, b.run_id)
     finally:
         store.close()
     nodes_a = {node.name: node for node in a.nodes}
@@ -118,20 +125,38 @@ def diff_runs(run_a: str, run_b: str, start: str | Path | None = None) -> RunDif
         status = (node_a.status if node_a else None, node_b.status if node_b else None)
         duration = (node_a.duration if node_a else None, node_b.duration if node_b else None)
         digests = (print_a.digest if print_a else None, print_b.digest if print_b else None)
+        saved_a, saved_b = rows_a.get(name, {}), rows_b.get(name, {})
+        rows = {
+            dataset: (saved_a.get(dataset), saved_b.get(dataset))
+            for dataset in sorted(saved_a.keys() | saved_b.keys())
+            if saved_a.get(dataset) != saved_b.get(dataset)
+        }
         differs = [
             label
             for label, different in (
                 ("status", status[0] != status[1]),
                 ("duration", _durations_differ(*duration)),
                 ("fingerprint", digests[0] != digests[1]),
+                ("rows", bool(rows)),
             )
             if different
         ]
         if not differs:
             continue
         changes = print_b.changes(print_a) if print_a and print_b else []
-        result.append(NodeDiff(name, status, duration, digests, changes, differs))
+        result.append(NodeDiff(name, status, duration, digests, changes, differs, rows))
     return RunDiff(a, b, result)
+
+
+def _output_rows(store: RunStore, run_id: str) -> dict[str, dict[str, int | None]]:
+    """Node -> {dataset it saved in the run -> recorded row count}."""
+    from proj.framework.store import dataset_saves
+
+    saved: dict[str, dict[str, int | None]] = {}
+    for save in dataset_saves(store, run_id):
+        if save.node is not None:
+            saved.setdefault(save.node, {})[save.dataset] = save.rows
+    return saved
 
 
 def prune_kept_data(

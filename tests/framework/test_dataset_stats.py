@@ -116,3 +116,22 @@ def test_count_rows_of_frames_and_arrays() -> None:
     assert count_rows(pd.Series(range(4))) == 4
     assert count_rows(np.zeros((5, 3))) == 5
     assert count_rows(np.float64(1.0)) is None  # shape () : a scalar
+
+
+def test_runs_diff_names_outputs_whose_row_counts_differ(project: Path) -> None:
+    from proj.framework.run_history import diff_runs
+
+    first = Session.create(project)
+    first.run()
+    Session.create(project, runtime_params={"threshold": 5}).run()
+    Session.create(project, runtime_params={"threshold": 5}).run()
+    assert first.store is not None
+    newest, middle, oldest = (run.run_id for run in first.store.list_runs(3))
+    changed = {node.name: node for node in diff_runs(oldest, middle, project).nodes}
+    assert changed["keep"].rows == {"kept": (6, 2)}
+    assert "rows" in changed["keep"].differs
+    assert changed["again"].rows == {"in_memory": (6, 2)}
+    assert changed["count"].rows == {}  # a dict has no rows: nothing to compare
+    assert changed["keep"].as_dict()["rows"] == {"kept": [6, 2]}
+    same = diff_runs(middle, newest, project).nodes
+    assert all(not node.rows and "rows" not in node.differs for node in same)
