@@ -105,10 +105,13 @@ def test_outside_a_project_is_a_one_line_error(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_missing_pipeline_name_is_a_usage_error(
+def test_describe_without_a_name_describes_the_default_pipeline(
     starter: Path, proj: Callable[..., Result]
 ) -> None:
-    result = proj("pipeline", "describe", cwd=starter)
-    assert result.returncode == 2
-    assert "Traceback" not in result.output
-    assert "Missing argument 'NAME'" in result.output
+    """As `kedro pipeline describe` does: no name means __default__."""
+    bare = proj("pipeline", "describe", cwd=starter)
+    named = proj("pipeline", "describe", "__default__", cwd=starter)
+    assert bare.returncode == 0, bare.output
+    assert bare.stdout == named.stdout
+    assert "report_accuracy" in bare.stdout
+    assert "Traceback" not in bare.output

@@ -184,8 +184,9 @@ def test_kernel_install_refuses_an_env_without_a_conf_folder(
     starter: Path, jupyter_env: dict[str, str]
 ) -> None:
     refused = run_proj("kernel", "install", "--env", "stagging", cwd=starter, env=jupyter_env)
-    line = assert_clean_error(refused)
-    assert "Environment 'stagging' has no folder" in line
+    line = assert_clean_error(refused, code=2)  # a bad --env is a usage error
+    assert "Environment 'stagging'" in line
+    assert "has no folder" in line
     assert not (Path(jupyter_env["JUPYTER_DATA_DIR"]) / "kernels").is_dir() or not any(
         (Path(jupyter_env["JUPYTER_DATA_DIR"]) / "kernels").iterdir()
     )
