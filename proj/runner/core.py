@@ -226,6 +226,9 @@ class AbstractRunner:
         hooks = HookRelay(hook_manager)
         done = self._schedule(pipeline, catalog, hooks, run_id)
         logger.info("Completed %d of %d node(s)", len(done), len(pipeline))
+        if len(done) == len(pipeline):
+            # Kedro's words, which tests of Kedro projects look for in the log.
+            logger.debug("Pipeline execution completed successfully.")
         return {
             name: catalog.load(name)
             for name in sorted(pipeline.outputs())

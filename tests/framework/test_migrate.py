@@ -131,3 +131,37 @@ def test_pyproject_rewrite_is_checked_toml() -> None:
     result = rewrite_pyproject(text)
     assert tomllib.loads(result.text)["project"]["dependencies"] == ["proj", "pandas"]
     assert rewrite_pyproject(result.text).text == result.text
+
+
+def test_kedro_logger_names_become_projs() -> None:
+    """Tests of Kedro projects listen on the 'kedro' logger (caplog.set_level(...,
+    logger="kedro")); proj logs under 'proj', so the names move with the imports."""
+    from proj.runner import SequentialRunner
+
+    source = (
+        "import logging\nfrom kedro.runner import SequentialRunner\n\n"
+        'log = logging.getLogger("kedro.runner")\n'
+        "def test(caplog):\n"
+        "    caplog.set_level(logging.DEBUG, logger='kedro')\n"
+        '    other = logging.getLogger("kedrox")\n'
+    )
+    result = rewrite_python(source)
+    assert 'logging.getLogger("proj")' in result.code
+    assert "logger='proj'" in result.code
+    assert 'getLogger("kedrox")' in result.code  # not a Kedro logger
+    assert any("logger 'kedro.runner' -> 'proj'" in note for note in result.notes)
+    assert SequentialRunner  # the import the rewritten code now uses exists
+
+
+def test_a_complete_run_logs_kedros_success_line(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from proj.io import DataCatalog
+    from proj.pipeline import Pipeline, node
+    from proj.runner import SequentialRunner
+
+    caplog.set_level(logging.DEBUG, logger="proj")
+    catalog = DataCatalog()
+    catalog["x"] = 1
+    SequentialRunner().run(Pipeline([node(lambda x: x + 1, "x", "y", name="inc")]), catalog)
+    assert "Pipeline execution completed successfully" in caplog.text

@@ -267,12 +267,40 @@ def rewrite_python(source: str) -> PythonResult:
                 names.append(alias)
             return updated.with_changes(names=names)
 
+        def _logger_names(self, original: Any, updated: Any) -> Any:
+            """``getLogger("kedro...")`` and ``logger="kedro..."`` (``caplog.set_level``,
+            ``caplog.at_level``) name proj's logger: proj logs under ``proj``, and its
+            module names differ from Kedro's, so every Kedro logger name becomes
+            ``"proj"``, the parent of all of them."""
+            func = updated.func
+            name = (
+                func.attr.value
+                if isinstance(func, libcst.Attribute)
+                else (func.value if isinstance(func, libcst.Name) else "")
+            )
+            args = list(updated.args)
+            changed = False
+            for index, arg in enumerate(args):
+                by_position = name == "getLogger" and index == 0 and arg.keyword is None
+                by_keyword = arg.keyword is not None and arg.keyword.value in ("logger", "name")
+                value = arg.value
+                if not (by_position or by_keyword) or not isinstance(value, libcst.SimpleString):
+                    continue
+                text = value.evaluated_value
+                if isinstance(text, str) and (text == "kedro" or text.startswith("kedro.")):
+                    quote = value.value[-1]
+                    args[index] = arg.with_changes(value=libcst.SimpleString(f"{quote}proj{quote}"))
+                    result.notes.append(f"line {line_of(original)}: logger {text!r} -> 'proj'")
+                    changed = True
+            return updated.with_changes(args=args) if changed else updated
+
         def leave_Name(self, original: Any, updated: Any) -> Any:
             if updated.value in renamed:
                 return updated.with_changes(value=renamed[updated.value])
             return updated
 
         def leave_Call(self, original: Any, updated: Any) -> Any:
+            updated = self._logger_names(original, updated)
             func = updated.func
             if not (
                 isinstance(func, libcst.Attribute)
