@@ -3,7 +3,8 @@
 Prints one line per figure (median of several runs) next to its target, the speed-up of
 the 8-node CPU test on ParallelRunner, a raw process pool, Dask and ipyparallel (each
 distributed runner with its own new cluster and on one already running), then the
-pipeline build/slice figures of ``scaling_pipeline.py``:
+pipeline build/slice figures of ``scaling_pipeline.py`` and the fingerprint overhead and
+``--only-stale`` planning time of ``stale.py``:
 
     python benchmarks/scaling.py [--runs 3] [--speed-up-only]
 
@@ -168,6 +169,13 @@ def main() -> None:
 
     sys.argv = [sys.argv[0], "--runs", str(max(args.runs, 3))]
     scaling_pipeline.main()
+
+    # Issue 15: the same 10,000-node chain with and without node fingerprints, and the
+    # time --only-stale takes to find that nothing is to do.
+    import stale
+
+    sys.argv = [sys.argv[0], "--size", "10000", "--runs", str(args.runs)]
+    stale.main()
 
 
 def sizes(runs: int) -> None:

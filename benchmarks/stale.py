@@ -51,12 +51,17 @@ def _time_run(pipe: Pipeline, plugins: list[Any], runs: int) -> float:
         run_id = f"r{time.perf_counter_ns()}"
         run_params = {"run_id": run_id}
         catalog = _catalog()
+        recorders = [plugin for plugin in plugins if isinstance(plugin, RunStoreHooks)]
         start = time.perf_counter()
+        for recorder in recorders:  # the session records the run itself
+            recorder.start(run_params, pipe)
         manager.hook.before_pipeline_run(run_params=run_params, pipeline=pipe, catalog=catalog)
         SequentialRunner().run(pipe, catalog, manager, run_id=run_id)
         manager.hook.after_pipeline_run(
             run_params=run_params, run_result={}, pipeline=pipe, catalog=catalog
         )
+        for recorder in recorders:
+            recorder.finish(run_id)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
