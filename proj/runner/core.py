@@ -380,46 +380,31 @@ class AbstractRunner:
         """
         started = time.perf_counter()
         inputs: dict[str, Any] = {}
+        # What every node hook receives (``session_id``: Kedro 0.19's name of the run id).
+        about = {
+            "node": node,
+            "catalog": catalog,
+            "is_async": self.is_async,
+            "run_id": run_id,
+            "session_id": run_id,
+        }
         try:
             inputs = self._load_inputs(node, catalog, hooks)
-            for replacement in hooks.before_node_run(
-                node=node,
-                catalog=catalog,
-                inputs=inputs,
-                is_async=self.is_async,
-                run_id=run_id,
-                session_id=run_id,
-            ):
+            for replacement in hooks.before_node_run(inputs=inputs, **about):
                 if replacement:
                     inputs.update(replacement)
             try:
                 outputs = self._call_node(node, inputs)
             except SystemExit as exc:
                 raise _exited(exc) from exc
-            hooks.after_node_run(
-                node=node,
-                catalog=catalog,
-                inputs=inputs,
-                outputs=outputs,
-                is_async=self.is_async,
-                run_id=run_id,
-                session_id=run_id,
-            )
+            hooks.after_node_run(inputs=inputs, outputs=outputs, **about)
             self._save_outputs(node, catalog, hooks, outputs)
             # Then the datasets it confirms (incremental checkpoints) move on.
             for name in getattr(node, "confirms", ()):
                 catalog.confirm(name)
         except Exception as exc:
             try:
-                hooks.on_node_error(
-                    error=exc,
-                    node=node,
-                    catalog=catalog,
-                    inputs=inputs,
-                    is_async=self.is_async,
-                    run_id=run_id,
-                    session_id=run_id,
-                )
+                hooks.on_node_error(error=exc, inputs=inputs, **about)
             except HookError as hook_error:
                 logger.warning("%s; reporting the node's own error", hook_error.message)
             raise
