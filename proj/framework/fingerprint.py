@@ -51,6 +51,9 @@ _CONSTANT_TYPES = (int, float, complex, str, bytes, bool, type(None))
 
 logger = logging.getLogger(__name__)
 
+#: One encoder for every fingerprint (json.dumps with options builds one per call).
+_COMPACT_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
 
 def digest(*parts: str) -> str:
     """BLAKE2b (16 bytes, hex) of ``parts`` joined by NUL bytes."""
@@ -259,15 +262,13 @@ class NodeFingerprint:
 
     def as_json(self) -> str:
         """The parts as compact JSON, for the run store."""
-        return json.dumps(
+        return _COMPACT_JSON.encode(
             {
                 "code": self.code,
                 "params": self.params,
                 "inputs": self.inputs,
                 "param_keys": self.param_keys,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
+            }
         )
 
     @classmethod
