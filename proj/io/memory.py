@@ -51,19 +51,34 @@ def default_copy_mode(data: Any) -> CopyMode:
     return "assign"
 
 
+def vars_is_self(data: object) -> bool:
+    """Whether ``data``'s attributes are the object itself (``self.__dict__ = self``)."""
+    try:
+        return vars(data) is data
+    except TypeError:  # no __dict__
+        return False
+
+
 def copy_with_mode(data: Any, mode: CopyMode) -> Any:
     """Copy ``data`` the way ``mode`` says.
 
     Args:
         data: The object to copy.
-        mode: ``"deepcopy"`` (``copy.deepcopy``), ``"copy"`` (``data.copy()`` when the
-            object has one, else ``copy.copy``) or ``"assign"`` (no copy).
+        mode: ``"deepcopy"`` (``copy.deepcopy``; a dict whose ``__dict__`` is itself
+            keeps that link in the copy), ``"copy"`` (``data.copy()`` when the object
+            has one, else ``copy.copy``) or ``"assign"`` (no copy).
 
     Returns:
         The copy (or ``data`` itself for ``"assign"``).
     """
     if mode == "deepcopy":
-        return copy.deepcopy(data)
+        copied = copy.deepcopy(data)
+        if isinstance(data, dict) and isinstance(copied, dict) and vars_is_self(data):
+            # The attribute-dict idiom (``self.__dict__ = self``, e.g. statsmodels'
+            # Dataset): deepcopy restores the attributes before the items, into a new
+            # __dict__, so the copy's attributes come out empty. Relink them.
+            copied.__dict__ = copied
+        return copied
     if mode == "copy":
         method = getattr(data, "copy", None)
         return method() if callable(method) else copy.copy(data)

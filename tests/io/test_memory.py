@@ -128,3 +128,28 @@ def test_describe_shows_data_type_and_copy_mode() -> None:
         "copy_mode": "assign",
         "metadata": {"layer": "x"},
     }
+
+
+class AttributeDict(dict):  # type: ignore[type-arg]
+    """The idiom of statsmodels' Dataset and many Bunch classes: items are attributes."""
+
+    def __init__(self, **items: object) -> None:
+        super().__init__(**items)
+        self.__dict__ = self
+
+    def __getattr__(self, name: str) -> Any:  # for the type checker; never reached
+        raise AttributeError(name)
+
+
+def test_a_deep_copy_keeps_the_attributes_of_an_attribute_dict() -> None:
+    from proj.io import MemoryDataset
+
+    data = AttributeDict(endog=[1, 2], exog=[3, 4])
+    dataset = MemoryDataset()
+    dataset.save(data)
+    loaded = dataset.load()
+    assert loaded is not data
+    assert loaded.endog == [1, 2] and loaded["exog"] == [3, 4]
+    loaded.endog.append(99)  # still a deep copy: the saved data is untouched
+    assert data.endog == [1, 2]
+    assert dataset.load().endog == [1, 2]
