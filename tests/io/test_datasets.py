@@ -127,6 +127,30 @@ def test_pickle_file_is_a_standard_pickle(tmp_path: Path) -> None:
         assert pickle.load(file) == (1, "two")
 
 
+def test_pickle_backends_as_kedro_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``backend: cloudpickle`` saves what plain pickle refuses (a lambda); an unknown
+    or missing backend is an error naming the entry and the fix."""
+    pytest.importorskip("cloudpickle")
+    scale = PickleDataset(str(tmp_path / "scale.pkl"), backend="cloudpickle")
+    scale.save(lambda x: 3 * x)
+    assert scale.load()(2) == 6
+    assert scale.describe()["backend"] == "cloudpickle"
+    plain = PickleDataset(str(tmp_path / "plain.pkl"))
+    with pytest.raises(DatasetError, match="cannot pickle the function") as refused:
+        plain.save(lambda x: 3 * x)
+    assert "backend: cloudpickle" in (refused.value.hint or "")
+    assert not (tmp_path / "plain.pkl").exists()  # nothing half-written
+    with pytest.raises(DatasetError, match="unknown backend 'marshal'") as unknown:
+        PickleDataset(str(tmp_path / "x.pkl"), backend="marshal")
+    assert "one of pickle, joblib, dill, cloudpickle, compress_pickle" in unknown.value.message
+    monkeypatch.setitem(sys.modules, "dill", None)  # as if dill were not installed
+    with pytest.raises(DatasetError, match="backend 'dill', which is not installed") as missing:
+        PickleDataset(str(tmp_path / "x.pkl"), backend="dill")
+    assert missing.value.hint == "Install it with: pip install dill"
+
+
 def test_text_round_trip_keeps_newlines(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     dataset = TextDataset(str(path))
