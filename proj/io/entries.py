@@ -150,6 +150,7 @@ def build_dataset(
     Args:
         name: The dataset's name.
         entry: Its configuration: ``type``, optional ``versioned`` and ``credentials``,
+            ``layer`` (Kedro 0.18's key; kept as ``metadata["layer"]`` for ``proj viz``),
             and the constructor's keyword arguments (``filepath``, ``load_args``, ...).
         credentials: The credentials configuration, looked up by name.
         load_version: For a versioned entry, the version to load (``None``: latest).
@@ -176,9 +177,14 @@ def build_dataset(
             )
         config["version"] = Version(load_version, save_version)
     metadata = config.pop("metadata", None)
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise DatasetTypeError(f"{label}: metadata must be a mapping, got {metadata!r}.")
+    layer = config.pop("layer", None)  # Kedro 0.18's place for it: an entry-level key
+    if layer is not None:
+        if not isinstance(layer, str):
+            raise DatasetTypeError(f"{label}: layer must be a string, got {layer!r}.")
+        metadata = {"layer": layer, **(metadata or {})}
     if metadata is not None:
-        if not isinstance(metadata, Mapping):
-            raise DatasetTypeError(f"{label}: metadata must be a mapping, got {metadata!r}.")
         if _accepts(cls, "metadata"):
             config["metadata"] = metadata
     _check_arguments(cls, config, label)

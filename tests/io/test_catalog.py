@@ -432,3 +432,17 @@ def test_filter_by_name_type_and_class(config: dict[str, Any]) -> None:
     assert catalog.filter() == catalog.keys()
     with pytest.raises(DatasetError, match=r"Invalid regular expression '\[' for type_regex"):
         catalog.filter(type_regex="[")
+
+
+def test_an_entry_level_layer_is_kept_as_metadata() -> None:
+    """Kedro 0.18 catalogs write `layer:` beside `type:`; proj viz reads it from metadata."""
+    catalog = DataCatalog.from_config(
+        {
+            "raw": {"type": "MemoryDataset", "layer": "raw"},
+            "both": {"type": "MemoryDataset", "layer": "raw", "metadata": {"layer": "primary"}},
+        }
+    )
+    assert catalog.describe("raw")["metadata"] == {"layer": "raw"}
+    assert catalog.describe("both")["metadata"] == {"layer": "primary"}  # metadata wins
+    with pytest.raises(DatasetTypeError, match="layer must be a string"):
+        DataCatalog.from_config({"bad": {"type": "MemoryDataset", "layer": ["raw"]}})
