@@ -121,9 +121,10 @@ def resume_run(
             "--keep-intermediates so that a later resume can use kept copies.",
         )
     # Every node not known to be saved runs again, even if an old file of its output
-    # exists: --only-missing-outputs would skip exactly the node an interrupt cut short.
+    # exists: --only-missing-outputs would skip exactly the node an interrupt cut short,
+    # and --only-stale must not re-plan what the original run already chose to run.
     outputs = session.run_request(
-        replace(request, only_missing_outputs=False),
+        replace(request, only_missing_outputs=False, only_stale=False),
         runner or SequentialRunner(),
         pipeline=full.only_nodes(*remaining),
         resumed_from=record.run_id,

@@ -134,3 +134,28 @@ def test_resume_with_the_store_turned_off(project: Path) -> None:
     settings.write_text(settings.read_text() + "\nRUN_STORE_PATH = None\n")
     with pytest.raises(RunStoreError, match="disabled"):
         resume_run(project_path=project)
+
+
+def test_resume_of_an_only_stale_run_runs_what_it_left_without_replanning(
+    project: Path,
+) -> None:
+    """The failed --only-stale run chose report_accuracy; once the code is back as it was
+    at its last success, a fresh plan would find nothing stale, but the resume still runs
+    exactly what the run left, so the failed run is settled."""
+    Session.create(project).run()
+    original = break_report(project)
+    session = Session.create(project)
+    with pytest.raises(NodeFailedError):
+        session.run(only_stale=True)
+    assert session.store is not None
+    failed = session.store.get_run()
+    assert [node.name for node in failed.nodes] == ["report_accuracy"]
+    fix(project, original)
+
+    record, _ = resume_run(project_path=project)
+
+    assert record.run_id == failed.run_id
+    resumed = session.store.get_run()
+    assert resumed.resumed_from == failed.run_id
+    assert [(node.name, node.status) for node in resumed.nodes] == [("report_accuracy", "success")]
+    assert resumed.request["only_stale"] is False
