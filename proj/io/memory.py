@@ -72,12 +72,17 @@ def copy_with_mode(data: Any, mode: CopyMode) -> Any:
         The copy (or ``data`` itself for ``"assign"``).
     """
     if mode == "deepcopy":
-        copied = copy.deepcopy(data)
-        if isinstance(data, dict) and isinstance(copied, dict) and vars_is_self(data):
-            # The attribute-dict idiom (``self.__dict__ = self``, e.g. statsmodels'
-            # Dataset): deepcopy restores the attributes before the items, into a new
-            # __dict__, so the copy's attributes come out empty. Relink them.
-            copied.__dict__ = copied
+        memo: dict[int, Any] = {}
+        copied = copy.deepcopy(data, memo)
+        # The attribute-dict idiom (``self.__dict__ = self``, e.g. statsmodels' Dataset):
+        # deepcopy restores the attributes before the items, into a new __dict__, so a
+        # copy's attributes come out empty. Relink them, wherever such a dict is nested.
+        # memo[id(memo)] lists every object deepcopy copied (its keep-alive list).
+        for original in memo.get(id(memo), ()):
+            if isinstance(original, dict) and vars_is_self(original):
+                clone = memo.get(id(original))
+                if isinstance(clone, dict):
+                    clone.__dict__ = clone
         return copied
     if mode == "copy":
         method = getattr(data, "copy", None)

@@ -153,3 +153,7 @@ def test_a_deep_copy_keeps_the_attributes_of_an_attribute_dict() -> None:
     loaded.endog.append(99)  # still a deep copy: the saved data is untouched
     assert data.endog == [1, 2]
     assert dataset.load().endog == [1, 2]
+    nested = MemoryDataset()
+    nested.save({"data": data, "more": [AttributeDict(x=1)]})
+    copied = nested.load()
+    assert copied["data"].endog == [1, 2] and copied["more"][0].x == 1
