@@ -111,10 +111,13 @@ def run(
         "sequential",
         "--runner",
         "-r",
-        help="sequential, thread, parallel, or a dotted path to a runner class.",
+        help="sequential, thread, parallel, dask, ipyparallel, or a dotted path to a runner class.",
     ),
     max_workers: int | None = typer.Option(
-        None, "--max-workers", min=1, help="Workers for the thread or parallel runner."
+        None,
+        "--max-workers",
+        min=1,
+        help="Workers (or nodes in flight) for the thread, parallel, dask or ipyparallel runner.",
     ),
     is_async: bool = typer.Option(
         False, "--async", help="Load and save each node's data concurrently."
@@ -126,7 +129,9 @@ def run(
         "(--max-workers and --async win).",
     ),
     only_missing_outputs: bool = typer.Option(
-        False, "--only-missing-outputs", help="Skip nodes whose persisted outputs exist."
+        False,
+        "--only-missing-outputs",
+        help="Run only nodes with a missing persisted output, and what depends on them.",
     ),
     only_stale: bool = typer.Option(
         False,

@@ -70,7 +70,8 @@ class RunRequest:
         tags, node_names, from_nodes, to_nodes, from_inputs, to_outputs, namespaces:
             The filters of :meth:`proj.pipeline.Pipeline.filter` (lists of names).
         load_versions: Dataset name -> version to load.
-        only_missing_outputs: Skip nodes whose outputs exist.
+        only_missing_outputs: Run only nodes with a missing persisted output, and what
+            depends on them.
         only_stale: Run only the stale nodes (see :mod:`proj.framework.staleness`).
         keep_intermediates: Keep the run's in-memory datasets under
             ``.proj/runs/<run_id>/`` (see :mod:`proj.framework.intermediates`).
@@ -482,7 +483,8 @@ class Session:
             namespaces: Run nodes in these namespaces (and their children).
             runner: How to execute nodes; default :class:`SequentialRunner`.
             load_versions: Dataset name -> version to load.
-            only_missing_outputs: Skip nodes whose persisted outputs exist.
+            only_missing_outputs: Run only nodes with a missing persisted output, and
+                what depends on them (Kedro's ``--only-missing-outputs``).
             only_stale: Run only the nodes whose code, parameters or inputs changed
                 since their last successful run, whose outputs are missing or that never
                 ran, plus what depends on them (:func:`~proj.framework.staleness.plan_stale`).

@@ -1,4 +1,5 @@
-"""Choosing a runner by name (``--runner sequential|thread|parallel|dotted.path``)."""
+"""Choosing a runner by name (``--runner sequential|thread|parallel|dask|ipyparallel``, or a
+dotted path)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ def create_runner(
     """Build a runner from a short name or the dotted path of a runner class.
 
     Args:
-        name: ``sequential``, ``thread``, ``parallel``, ``dask`` (any case), the class name
-            itself (``ThreadRunner``), or ``package.module.ClassName`` of a subclass
-            of :class:`AbstractRunner`.
+        name: ``sequential``, ``thread``, ``parallel``, ``dask``, ``ipyparallel`` (any
+            case), the class name itself (``ThreadRunner``), or
+            ``package.module.ClassName`` of a subclass of :class:`AbstractRunner`.
         max_workers: Passed to runners that take it; refused by those that do not.
         is_async: Load and save node data concurrently.
 
