@@ -68,6 +68,9 @@ class Row:
     pipeline: str = ""
     run: str = ""
     details: list[str] = field(default_factory=list)
+    #: Whether a refusal is one the issue accepts, judged on the refusal's first problem
+    #: in full (the table shows it cut to its first 160 characters).
+    genuine: bool = False
 
 
 def fetch(name: str, version: str, cache: Path) -> Path:
@@ -200,6 +203,7 @@ def convert_one(row: Row, path: Path) -> dict[str, Any] | None:
                 row.tagged = f"written ({len(result.warnings)} warnings)"
         except ProjError as exc:
             row.tagged = f"refused: {first_line(exc)}"
+            row.genuine = _genuine(" ".join(str(exc).splitlines()[:2]))
         except SyntaxError as exc:
             row.tagged = f"BUG: module does not compile: {exc}"
     try:
@@ -207,6 +211,9 @@ def convert_one(row: Row, path: Path) -> dict[str, Any] | None:
         row.pipeline = "generated"
     except ProjError as exc:
         row.pipeline = f"refused: {first_line(exc)}"
+        row.genuine = _genuine(" ".join(str(exc).splitlines()[:2]))
+        if not row.genuine:
+            row.details.extend(line.strip() for line in str(exc).splitlines()[1:4])
     return document
 
 
@@ -318,10 +325,10 @@ def summary(rows: list[Row], seconds: float) -> None:
     python = [r for r in rows if r.tagged != "not Python" and "unreadable" not in r.tagged]
     with_functions = [r for r in python if r.tagged != "no functions"]
     written = [r for r in with_functions if r.tagged.startswith("written")]
-    syntax = [r for r in with_functions if r.tagged.startswith("refused") and _genuine(r.tagged)]
+    syntax = [r for r in with_functions if r.tagged.startswith("refused") and r.genuine]
     generated = [r for r in python if r.pipeline == "generated"]
-    genuine = [r for r in python if r.pipeline.startswith("refused") and _genuine(r.pipeline)]
-    other = [r for r in python if r.pipeline.startswith("refused") and not _genuine(r.pipeline)]
+    genuine = [r for r in python if r.pipeline.startswith("refused") and r.genuine]
+    other = [r for r in python if r.pipeline.startswith("refused") and not r.genuine]
     runnable = [r for r in generated if r.run and not r.run.startswith("deps missing")]
     broken = [r for r in runnable if r.run.startswith("notebook fails")]
     ran = [r for r in runnable if r.run.startswith("ran")]
