@@ -251,10 +251,12 @@ def run_one(row: Row, path: Path, document: dict[str, Any], project: Path, numbe
         for kind in ("equal", "different", "not compared")
     }
     if counts["different"]:
-        row.run = "ran, DIFFERENT"
+        row.run = "ran, DIFFERENT, explained" if report.explanation else "ran, DIFFERENT"
         row.details += [
             f"{c.name}: {c.detail}" for c in report.comparisons if c.outcome == "different"
         ]
+        if report.explanation:
+            row.details.append(f"why: {report.explanation}")
     else:
         row.run = f"ran, verified equal ({counts['equal']} equal, {counts['not compared']} n/c)"
         row.details += [
@@ -333,6 +335,7 @@ def summary(rows: list[Row], seconds: float) -> None:
     broken = [r for r in runnable if r.run.startswith("notebook fails")]
     ran = [r for r in runnable if r.run.startswith("ran")]
     equal = [r for r in ran if "verified equal" in r.run]
+    explained = [r for r in ran if r.run == "ran, DIFFERENT, explained"]
     compared = [r for r in equal if not r.run.startswith("ran, verified equal (0 equal")]
     projects = len({r.project for r in rows})
     print()
@@ -351,7 +354,8 @@ def summary(rows: list[Row], seconds: float) -> None:
         f"run: {len(runnable)} generated pipelines have their imports available; "
         f"{len(broken)} of those notebooks fail by themselves when run top to bottom; "
         f"{len(ran)}/{working} pipelines of the others ran, {len(equal)}/{len(ran)} verified "
-        f"equal ({len(compared)} with at least one value compared); "
+        f"equal ({len(compared)} with at least one value compared), {len(explained)} differ "
+        "with the reason explained; "
         f"{len(generated) - len(runnable)} not run (deps missing)"
     )
 

@@ -137,6 +137,8 @@ def _render_verify(report: VerifyReport) -> None:
     for item in report.comparisons:
         counts[item.outcome] += 1
     out.print(", ".join(f"{number} {kind}" for kind, number in counts.items()))
+    if report.explanation:
+        out.print(f"[yellow]Why they may differ:[/] {escape(report.explanation)}")
 
 
 def _check_arguments(

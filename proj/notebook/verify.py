@@ -21,10 +21,17 @@ different modules on each side); figures (matplotlib, plotly), objects of other
 libraries' classes that have no equality of their own (``==`` would only compare
 identities: a fitted model) and values that cannot be pickled are *not compared*, with
 the reason.
+
+When values differ, :func:`unseeded_randomness` looks for the usual cause: the notebook
+draws random numbers from a global generator (numpy's, the standard library's, a scipy
+distribution's ``rvs`` without ``random_state``) with no seed set before the first draw,
+so the notebook and the pipeline (and two runs of the notebook) draw different numbers.
+The report carries that explanation; the values still count as different.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import pickle
@@ -146,6 +153,8 @@ class VerifyReport:
 
     pipeline: str
     comparisons: list[Comparison] = field(default_factory=list)
+    #: Why values may differ when they do (:func:`unseeded_randomness`), or None.
+    explanation: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -229,7 +238,129 @@ def verify_pipeline(
         report.comparisons.append(
             _compare_one(variable, dataset, expected.get(variable), actual.get(variable))
         )
+    if not report.ok:
+        report.explanation = unseeded_randomness(notebook)
     return report
+
+
+#: Modules whose functions draw from a global random generator, and their seed call.
+_GLOBAL_GENERATORS = {"numpy.random": "np.random.seed(0)", "random": "random.seed(0)"}
+#: Functions of those modules that set up rather than draw.
+_NOT_DRAWS = frozenset(
+    {
+        "seed",
+        "default_rng",
+        "RandomState",
+        "Generator",
+        "SeedSequence",
+        "get_state",
+        "set_state",
+        "getstate",
+        "setstate",
+        "PCG64",
+        "MT19937",
+        "Random",
+        "SystemRandom",
+    }
+)
+
+
+def unseeded_randomness(notebook: Path) -> str | None:
+    """Why a notebook's values may differ from run to run: an unseeded random draw.
+
+    Reads the code cells (IPython syntax blanked, cells tagged ``skip`` left out) in
+    order and finds the first call that draws from a global generator: a function of
+    ``numpy.random`` or of the standard library's ``random`` (however imported), a
+    scipy distribution's ``.rvs(...)`` without ``random_state=``, ``default_rng()`` or
+    ``RandomState()`` without a seed. Calls inside function bodies count (they run
+    when the function is called). A ``seed(...)`` of that module with an argument
+    earlier in the notebook makes its draws reproducible.
+
+    Args:
+        notebook: The notebook file.
+
+    Returns:
+        One sentence naming the cell, line and call, and the seed that would fix it;
+        None when every draw is seeded or there is none (or the notebook cannot be read).
+    """
+    from proj.notebook.ipython_syntax import python_source
+    from proj.notebook.reading import read_notebook
+
+    try:
+        cells = read_notebook(notebook).code_cells
+    except Exception:  # explanation only: a notebook we cannot read explains nothing
+        return None
+    aliases: dict[str, str] = {}  # local name -> module ("np" -> "numpy")
+    seeded: set[str] = set()  # modules whose global generator has been seeded
+    for cell in cells:
+        if "skip" in cell.tags:
+            continue
+        try:
+            tree = ast.parse(python_source(cell).text)
+        except SyntaxError:
+            continue
+        _collect_imports(tree, aliases)
+        calls = sorted(
+            (n for n in ast.walk(tree) if isinstance(n, ast.Call)),
+            key=lambda n: (n.lineno, n.col_offset),
+        )
+        for call in calls:
+            fix = _unseeded_draw(call, aliases, seeded)
+            if fix is not None:
+                return (
+                    "the notebook draws random numbers without a fixed seed (cell "
+                    f"{cell.number}, line {call.lineno}: {ast.unparse(call.func)}(...)), so "
+                    f"every run draws different ones; set a seed ({fix}) before the first "
+                    "draw to compare."
+                )
+    return None
+
+
+def _collect_imports(tree: ast.AST, aliases: dict[str, str]) -> None:
+    """Record what each imported name refers to (``np`` -> ``numpy``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                aliases[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+
+def _unseeded_draw(call: ast.Call, aliases: dict[str, str], seeded: set[str]) -> str | None:
+    """The seed that would fix ``call`` when it draws unseeded; records seeds it sets."""
+    dotted = _dotted(call.func, aliases)
+    module, _, function = (dotted or "").rpartition(".")
+    with_arguments = bool(call.args or call.keywords)
+    fix: str | None = None
+    if module in _GLOBAL_GENERATORS:
+        if function == "seed" and with_arguments:
+            seeded.add(module)
+        elif function in ("default_rng", "RandomState") and not with_arguments:
+            fix = f"{function}(0)"
+        elif function not in _NOT_DRAWS and module not in seeded:
+            fix = _GLOBAL_GENERATORS[module]
+    elif (
+        function == "rvs"
+        and module.startswith("scipy.stats")
+        and not any(k.arg == "random_state" for k in call.keywords)
+        and "numpy.random" not in seeded
+    ):
+        fix = "np.random.seed(0), or pass random_state=0"
+    return fix
+
+
+def _dotted(func: ast.expr, aliases: dict[str, str]) -> str | None:
+    """``np.random.normal`` -> ``numpy.random.normal`` through the notebook's imports."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or func.id not in aliases:
+        return None
+    parts.append(aliases[func.id])
+    return ".".join(reversed(parts))
 
 
 def _unpack(raw: object) -> tuple[bool, Any]:

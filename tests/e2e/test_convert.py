@@ -663,10 +663,11 @@ MISMATCH = {
             "cell_type": "code",
             "metadata": {},
             "source": (
-                "import os\n\n"
+                "import os\nimport random\n\n"
                 "process = os.getpid()\n"
                 "sizes = {'a': 1, 'b': os.getpid() * 2}\n"
-                "rows = list(range(3))"
+                "rows = list(range(3))\n"
+                "draw = random.random()"
             ),
             "outputs": [],
             "execution_count": None,
@@ -680,7 +681,8 @@ MISMATCH = {
 @pytest.mark.usefixtures("jupyter_env")
 def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None:
     """The notebook runs in a kernel, the pipeline in another process: the process ids
-    each sees differ, and so does everything computed from them."""
+    each sees differ, and so does everything computed from them; an unseeded random
+    draw differs too, and that one is explained."""
     (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
     assert run_proj("kernel", "install", cwd=project).returncode == 0
     command = ["jupyter", "convert", "notebooks/where.ipynb", "--to-pipeline", "where"]
@@ -691,7 +693,14 @@ def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None
     assert rows["sizes"].startswith("where.sizes different (")
     assert rows["sizes"].endswith("at ['b'])")
     assert rows["rows"] == "where.rows equal"
-    assert "1 equal, 2 different, 0 not compared" in result.stdout
+    assert rows["draw"].startswith("where.draw different (")
+    assert "1 equal, 3 different, 0 not compared" in result.stdout
+    why = " ".join(result.stdout.split())
+    assert (
+        "Why they may differ: the notebook draws random numbers without a fixed seed "
+        "(cell 2, line 7: random.random(...))" in why
+    )
+    assert "random.seed(0)" in why
     assert "Traceback" not in result.output
 
     # The converted pipeline stays out of what a plain `proj run` runs.

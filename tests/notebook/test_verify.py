@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import pytest
 
-from proj.notebook.verify import PLAIN_SOURCE, _compare_one, first_difference
+from proj.notebook.verify import (
+    PLAIN_SOURCE,
+    _compare_one,
+    first_difference,
+    unseeded_randomness,
+)
 
 
 def test_equal_values_of_every_kind_have_no_difference() -> None:
@@ -64,3 +71,99 @@ def test_objects_without_equality_of_their_own_are_not_compared() -> None:
     opaque = plain(random.Random(1))  # type: ignore[operator]
     assert opaque == {"__proj_not_compared__": "random.Random has no equality of its own"}
     assert plain(fractions.Fraction(1, 3)) == fractions.Fraction(1, 3)  # type: ignore[operator]
+
+
+def _notebook(tmp_path: Path, *sources: str, skip: int | None = None) -> Path:
+    """A notebook file of code cells (the cell at index ``skip`` tagged ``skip``)."""
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {"tags": ["skip"]} if index == skip else {},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
+        for index, source in enumerate(sources)
+    ]
+    document = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+        "cells": cells,
+    }
+    path = tmp_path / "draws.ipynb"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sources", "where", "fix"),
+    [
+        (
+            ["import numpy as np", "x = np.random.normal(size=3)"],
+            "cell 2, line 1: np.random.normal",
+            "np.random.seed(0)",
+        ),
+        (
+            ["from numpy.random import normal\nx = normal()"],
+            "cell 1, line 2: normal",
+            "np.random.seed(0)",
+        ),
+        (
+            ["from numpy import random\n\n\nx = random.rand(2)"],
+            "cell 1, line 4: random.rand",
+            "np.random.seed(0)",
+        ),
+        (["import random\nx = random.random()"], "cell 1, line 2: random.random", "random.seed(0)"),
+        (
+            ["from scipy.stats import norm\nx = norm.rvs(size=2)"],
+            "cell 1, line 2: norm.rvs",
+            "np.random.seed(0), or pass random_state=0",
+        ),
+        (
+            ["import numpy as np\nrng = np.random.default_rng()"],
+            "cell 1, line 2: np.random.default_rng",
+            "default_rng(0)",
+        ),
+        # A draw inside a function runs when the function is called.
+        (
+            ["import numpy as np\n\ndef noise():\n    return np.random.rand()"],
+            "cell 1, line 4: np.random.rand",
+            "np.random.seed(0)",
+        ),
+        # Seeding after the first draw is too late.
+        (
+            ["import numpy as np\nx = np.random.rand()\nnp.random.seed(1)"],
+            "cell 1, line 2: np.random.rand",
+            "np.random.seed(0)",
+        ),
+    ],
+)
+def test_unseeded_draws_are_named_with_their_cell_line_and_fix(
+    tmp_path: Path, sources: list[str], where: str, fix: str
+) -> None:
+    explanation = unseeded_randomness(_notebook(tmp_path, *sources))
+    assert explanation is not None
+    assert f"({where}(...))" in explanation
+    assert f"set a seed ({fix}" in explanation
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        ["import numpy as np\nnp.random.seed(42)", "x = np.random.normal(size=3)"],
+        ["import random\nrandom.seed('a')\nx = random.choice([1, 2])"],
+        ["import numpy as np\nrng = np.random.default_rng(7)\nx = rng.normal()"],
+        ["from scipy.stats import norm\nx = norm.rvs(size=2, random_state=3)"],
+        ["import numpy as np\nx = np.arange(3)\nstate = np.random.get_state()"],
+        ["import os\nx = os.getpid()"],  # differs, but not from randomness
+        ["x = 1\n!echo {x}\n%time y = x + 1"],  # IPython syntax is blanked, not parsed
+    ],
+)
+def test_seeded_or_absent_draws_explain_nothing(tmp_path: Path, sources: list[str]) -> None:
+    assert unseeded_randomness(_notebook(tmp_path, *sources)) is None
+
+
+def test_cells_tagged_skip_are_not_read(tmp_path: Path) -> None:
+    path = _notebook(tmp_path, "import random", "random.random()", "x = 1", skip=1)
+    assert unseeded_randomness(path) is None
