@@ -79,6 +79,7 @@ RENAMES = {{
     "ModularPipelineError": "PipelineError",
     "_strip_transcoding": "strip_transcoding",
     "_transcode_split": "transcode_split",
+    "_create_hook_manager": "create_hook_manager",
     "DatasetError": "DatasetError",
     "DatasetNotFoundError": "DatasetNotFoundError",
 }}

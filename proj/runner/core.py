@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
-    from proj.io import DataCatalog
+    from proj.io import AbstractDataset, DataCatalog
     from proj.pipeline import Node, Pipeline
 
 logger = logging.getLogger(__name__)
@@ -221,11 +221,9 @@ class AbstractRunner:
             pipeline = pipeline.only_nodes(*keep) if keep else pipeline.only_nodes()
         self._check_free_inputs(pipeline, catalog)
         self._prepare(pipeline, catalog)
-        from proj.io import MemoryDataset
-
         for name in pipeline.datasets():
             if name not in catalog:
-                catalog.add(name, MemoryDataset())
+                catalog.add(name, self.create_default_dataset(name))
         hooks = HookRelay(hook_manager)
         done = self._schedule(pipeline, catalog, hooks, run_id)
         logger.info("Completed %d of %d node(s)", len(done), len(pipeline))
@@ -239,6 +237,22 @@ class AbstractRunner:
         }
 
     # ------------------------------------------------------------------ extension points
+
+    def create_default_dataset(self, ds_name: str) -> AbstractDataset:
+        """The dataset a run keeps ``ds_name`` in when the catalog does not declare it.
+
+        Kedro 0.19's extension point, with its signature: a runner that overrides it
+        can keep undeclared data elsewhere (on disk, in shared memory).
+
+        Args:
+            ds_name: The dataset's name, as the nodes use it.
+
+        Returns:
+            A new, empty :class:`~proj.io.MemoryDataset` by default.
+        """
+        from proj.io import MemoryDataset
+
+        return MemoryDataset()
 
     def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
         """Check, before anything runs, that this runner can run the pipeline."""

@@ -368,3 +368,19 @@ def test_an_input_that_cannot_tell_whether_it_exists_is_left_to_its_load() -> No
     told = DataCatalog({"a": LambdaDataset(load=lambda: 21, save=None, exists=lambda: False)})
     with pytest.raises(DatasetError, match="input data that does not exist: 'a'"):
         SequentialRunner().run(pipe, told)
+
+
+def test_undeclared_datasets_are_made_by_create_default_dataset() -> None:
+    made: list[str] = []
+
+    class Recording(SequentialRunner):
+        def create_default_dataset(self, ds_name: str) -> MemoryDataset:
+            made.append(ds_name)
+            return MemoryDataset(copy_mode="assign")
+
+    pipe = Pipeline([node(double, "a", "b", name="first"), node(double, "b", "c", name="second")])
+    catalog = DataCatalog(raw_data={"a": 1})
+
+    assert Recording().run(pipe, catalog) == {"c": 4}
+    assert sorted(made) == ["b", "c"]
+    assert isinstance(ThreadRunner().create_default_dataset("x"), MemoryDataset)
