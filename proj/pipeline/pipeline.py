@@ -52,7 +52,7 @@ def _as_names(value: Names, what: str) -> list[str]:
     return names
 
 
-def _either(plural: Names | None, single: str | None, what: str) -> list[str] | None:
+def _either(plural: Names | None, single: Names | None, what: str) -> list[str] | None:
     """The namespaces of ``node_namespaces=`` and Kedro 0.19's ``node_namespace=``."""
     if plural is None and single is None:
         return None
@@ -522,7 +522,7 @@ class Pipeline:
         from_inputs: Names | None = None,
         to_outputs: Names | None = None,
         node_namespaces: Names | None = None,
-        node_namespace: str | None = None,
+        node_namespace: Names | None = None,
     ) -> Pipeline:
         """Select part of the pipeline; every argument given narrows the result.
 
@@ -541,7 +541,7 @@ class Pipeline:
                 pipeline; ``x`` stands for every format ``x@...``.
             node_namespaces: Nodes in these namespaces or their sub-namespaces
                 (``"a"`` matches ``"a"`` and ``"a.b"``, not ``"ab"``).
-            node_namespace: Kedro 0.19's spelling: one namespace, selected as by
+            node_namespace: Kedro 0.19's spelling (one namespace), selected as by
                 ``node_namespaces``. Giving both selects the nodes in either.
 
         Returns:
