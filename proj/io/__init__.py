@@ -14,6 +14,7 @@ from proj.io.datasets.pickle import PickleDataset
 from proj.io.datasets.text import TextDataset
 from proj.io.datasets.yaml import YAMLDataset
 from proj.io.filesystem import FileDataset
+from proj.io.lambda_dataset import LambdaDataset
 from proj.io.memory import MemoryDataset
 from proj.io.versioning import Version
 
@@ -23,6 +24,7 @@ __all__ = [
     "DataCatalog",
     "FileDataset",
     "JSONDataset",
+    "LambdaDataset",
     "MemoryDataset",
     "ParquetDataset",
     "PickleDataset",

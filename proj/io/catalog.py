@@ -54,22 +54,42 @@ class DataCatalog:
 
     Args:
         datasets: Dataset name -> dataset object.
+        raw_data: Dataset name -> plain data, each held in a
+            :class:`~proj.io.MemoryDataset` (as :meth:`add_feed_dict` does); a name
+            also in ``datasets`` takes this data. Kedro's spelling of the argument;
+            Kedro 0.19 code passes it second, positionally, or as ``feed_dict=``.
+        feed_dict: Kedro 0.19's name for ``raw_data``; both may not be given.
 
     Raises:
-        DatasetTypeError: A value is not an :class:`~proj.io.AbstractDataset`.
+        DatasetTypeError: A value of ``datasets`` is not an
+            :class:`~proj.io.AbstractDataset`.
+        DatasetError: Both ``raw_data`` and ``feed_dict`` are given.
 
     Example::
 
         catalog = DataCatalog({"cars": CSVDataset("data/01_raw/cars.csv")})
         cars = catalog.load("cars")
+        catalog = DataCatalog(raw_data={"threshold": 0.5})
     """
 
-    def __init__(self, datasets: Mapping[str, AbstractDataset] | None = None) -> None:
+    def __init__(
+        self,
+        datasets: Mapping[str, AbstractDataset] | None = None,
+        raw_data: Mapping[str, Any] | None = None,
+        *,
+        feed_dict: Mapping[str, Any] | None = None,
+    ) -> None:
         self._datasets: dict[str, AbstractDataset] = {}
         self._factories: DatasetFactories | None = None
         self._lock = threading.Lock()
         for name, dataset in (datasets or {}).items():
             self.add(name, dataset)
+        if raw_data is not None and feed_dict is not None:
+            raise DatasetError(
+                "DataCatalog() takes raw_data or feed_dict (its Kedro 0.19 name), not both.",
+                hint="Merge the two mappings into raw_data.",
+            )
+        self.add_feed_dict(raw_data if raw_data is not None else (feed_dict or {}))
 
     # ------------------------------------------------------------------ construction
 
@@ -482,17 +502,21 @@ class DataCatalog:
             )
         self._datasets[name] = dataset
 
-    def add_feed_dict(self, feed: Mapping[str, Any], *, replace: bool = True) -> None:
+    def add_feed_dict(self, feed_dict: Mapping[str, Any], replace: bool = True) -> None:
         """Add data by name; plain values are wrapped in a MemoryDataset.
 
+        The arguments are named as in Kedro (``add_feed_dict(feed_dict=..., replace=...)``),
+        but ``replace`` defaults to true where Kedro's defaults to false: feeding data
+        is most often re-feeding it, in a notebook or between runs.
+
         Args:
-            feed: Name -> data (or a dataset object, added as is).
+            feed_dict: Name -> data (or a dataset object, added as is).
             replace: Replace datasets of the same name (default) instead of failing.
 
         Raises:
             DatasetError: A name is taken and ``replace`` is false.
         """
-        for name, value in feed.items():
+        for name, value in feed_dict.items():
             dataset = value if isinstance(value, AbstractDataset) else MemoryDataset(value)
             self.add(name, dataset, replace=replace)
 

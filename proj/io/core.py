@@ -172,6 +172,14 @@ class AbstractDataset(abc.ABC):
         """Return whether data exists; the default cannot tell and says ``False``."""
         return False
 
+    def _tells_existence(self) -> bool:
+        """Whether :meth:`exists` gives a real answer rather than "cannot tell".
+
+        True when the class implements ``_exists``. Runners refuse a run whose free
+        input is missing only when the dataset can tell; otherwise the load decides.
+        """
+        return type(self)._exists is not AbstractDataset._exists
+
     def _fingerprint(self) -> str | None:
         """Return a token of the stored data's state; the default cannot tell."""
         return None

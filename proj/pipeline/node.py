@@ -344,12 +344,20 @@ class Node:
             Dataset name -> value for every output (empty when outputs is None).
 
         Raises:
-            PipelineError: An input is missing, or the return value does not have the
-                shape the outputs declare (wrong count, not a dict, missing keys).
+            PipelineError: ``inputs`` is not a mapping, an input is missing, or the
+                return value does not have the shape the outputs declare (wrong
+                count, not a dict, missing keys).
             Exception: Whatever the function raises, unchanged.
         """
         if inputs is None:
             inputs = {}
+        elif not isinstance(inputs, Mapping):
+            raise PipelineError(
+                f"Node '{self._name}' cannot run: run() takes a mapping of dataset name "
+                f"-> value (or None), got {type(inputs).__name__}.",
+                hint=f"Pass {{{', '.join(repr(n) for n in self._in_unique)}: ...}}, "
+                "or call the node with keywords.",
+            )
         missing = [n for n in self._in_unique if n not in inputs]
         if missing:
             raise PipelineError(

@@ -52,6 +52,14 @@ def _as_names(value: Names, what: str) -> list[str]:
     return names
 
 
+def _either(plural: Names | None, single: Names | None, what: str) -> list[str] | None:
+    """The namespaces of ``node_namespaces=`` and Kedro 0.19's ``node_namespace=``."""
+    if plural is None and single is None:
+        return None
+    names = [] if plural is None else _as_names(plural, what)
+    return names if single is None else [*names, *_as_names(single, "node_namespace")]
+
+
 def _duplicate(first: Node, second: Node) -> DuplicateNodeError:
     """The error for two different nodes sharing a name, showing both."""
     message = (
@@ -331,6 +339,19 @@ class Pipeline:
         return view
 
     @property
+    def node_dependencies(self) -> dict[Node, set[Node]]:
+        """Each node -> the nodes that write what it reads (its parents), as in Kedro.
+
+        A node reading ``x@pandas`` depends on the node writing ``x`` in any format.
+        Nodes with no parent map to an empty set.
+        """
+        writers = self.producers
+        return {
+            member: {writers[name] for name in member._in_unique if name in writers}
+            for member in self._nodes
+        }
+
+    @property
     def grouped_nodes(self) -> list[list[Node]]:
         """Nodes in layers: each node's inputs come from earlier layers only.
 
@@ -501,6 +522,7 @@ class Pipeline:
         from_inputs: Names | None = None,
         to_outputs: Names | None = None,
         node_namespaces: Names | None = None,
+        node_namespace: Names | None = None,
     ) -> Pipeline:
         """Select part of the pipeline; every argument given narrows the result.
 
@@ -519,6 +541,8 @@ class Pipeline:
                 pipeline; ``x`` stands for every format ``x@...``.
             node_namespaces: Nodes in these namespaces or their sub-namespaces
                 (``"a"`` matches ``"a"`` and ``"a.b"``, not ``"ab"``).
+            node_namespace: Kedro 0.19's spelling (one namespace), selected as by
+                ``node_namespaces``. Giving both selects the nodes in either.
 
         Returns:
             A new pipeline (this one when nothing is given).
@@ -535,7 +559,11 @@ class Pipeline:
             (node_names, "node_names", self._select_names),
             (from_inputs, "from_inputs", self._select_from_inputs),
             (to_outputs, "to_outputs", self._select_to_outputs),
-            (node_namespaces, "node_namespaces", self._select_namespaces),
+            (
+                _either(node_namespaces, node_namespace, "node_namespaces"),
+                "node_namespaces",
+                self._select_namespaces,
+            ),
         )
         chosen: set[str] | None = None
         applied: list[str] = []
@@ -608,6 +636,15 @@ class Pipeline:
         for item in namespaces:
             names.extend(_as_names(item, "only_nodes_with_namespaces"))
         return self._keep(self._select_namespaces(names, "only_nodes_with_namespaces"))
+
+    def only_nodes_with_namespace(self, node_namespace: str) -> Pipeline:
+        """Nodes in one namespace or below it: Kedro 0.19's spelling.
+
+        The same as ``only_nodes_with_namespaces(node_namespace)``. Raises
+        UnknownNameError when no node is in that namespace.
+        """
+        where = "only_nodes_with_namespace"
+        return self._keep(self._select_namespaces(_as_names(node_namespace, where), where))
 
     def tag(self, tags: str | Iterable[str]) -> Pipeline:
         """A copy of the pipeline with the tags added to every node.

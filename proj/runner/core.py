@@ -2,9 +2,12 @@
 
 A run keeps, per node, the number of its input datasets that are still to be produced
 and, per dataset, the number of consumers still to run. A node enters the ready queue
-when its count drops to zero; an in-memory dataset is released when its last consumer
-finished. Each node and each edge is touched a constant number of times, so a whole run
-is O(nodes + edges) on top of the nodes' own work.
+when its count drops to zero. As in Kedro, a dataset between nodes (neither a free input
+nor a final output of the pipeline) is released when its last reader finished, or right
+after it is saved when no node reads it under that exact name (a transcoded ``x@save``
+read as ``x@load``): in-memory data is freed, files are left alone. Each node and each
+edge is touched a constant number of times, so a whole run is O(nodes + edges) on top of
+the nodes' own work.
 
 Runners differ only in how a ready node is executed: inline (:class:`SequentialRunner`),
 on threads, or in worker processes. They plug in by overriding :meth:`AbstractRunner._pool`
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 
     import pluggy
 
-    from proj.io import DataCatalog
+    from proj.io import AbstractDataset, DataCatalog
     from proj.pipeline import Node, Pipeline
 
 logger = logging.getLogger(__name__)
@@ -218,11 +221,9 @@ class AbstractRunner:
             pipeline = pipeline.only_nodes(*keep) if keep else pipeline.only_nodes()
         self._check_free_inputs(pipeline, catalog)
         self._prepare(pipeline, catalog)
-        from proj.io import MemoryDataset
-
         for name in pipeline.datasets():
             if name not in catalog:
-                catalog.add(name, MemoryDataset())
+                catalog.add(name, self.create_default_dataset(name))
         hooks = HookRelay(hook_manager)
         done = self._schedule(pipeline, catalog, hooks, run_id)
         logger.info("Completed %d of %d node(s)", len(done), len(pipeline))
@@ -236,6 +237,22 @@ class AbstractRunner:
         }
 
     # ------------------------------------------------------------------ extension points
+
+    def create_default_dataset(self, ds_name: str) -> AbstractDataset:
+        """The dataset a run keeps ``ds_name`` in when the catalog does not declare it.
+
+        Kedro 0.19's extension point, with its signature: a runner that overrides it
+        can keep undeclared data elsewhere (on disk, in shared memory).
+
+        Args:
+            ds_name: The dataset's name, as the nodes use it.
+
+        Returns:
+            A new, empty :class:`~proj.io.MemoryDataset` by default.
+        """
+        from proj.io import MemoryDataset
+
+        return MemoryDataset()
 
     def _prepare(self, pipeline: Pipeline, catalog: DataCatalog) -> None:
         """Check, before anything runs, that this runner can run the pipeline."""
@@ -257,7 +274,7 @@ class AbstractRunner:
         for name in sorted(pipeline.inputs()):
             if name not in catalog:
                 missing.append(f"'{name}' (not in the catalog)")
-            elif not catalog.exists(name):
+            elif not catalog.exists(name) and catalog.get(name)._tells_existence():
                 described = catalog.describe(name)
                 where = described.get("filepath")
                 kind = described.get("type", "dataset")
@@ -288,8 +305,13 @@ class AbstractRunner:
             waiting[node.name] = count
             if count == 0:
                 ready.append(node)
-        readers_left = {name: len({n.name for n in readers}) for name, readers in consumers.items()}
-        keep = pipeline.outputs()
+        # Readers left per dataset name exactly as written (``x@a`` and ``x@b`` apart).
+        readers_left: dict[str, int] = {}
+        for node in nodes:
+            for name in set(node.inputs):
+                readers_left[name] = readers_left.get(name, 0) + 1
+        # The run's inputs and results are the caller's: never released.
+        keep = pipeline.inputs() | pipeline.outputs()
         persisted = persisted_predicate(catalog)
         done: list[str] = []
 
@@ -302,7 +324,10 @@ class AbstractRunner:
                         ready.append(reader)
             for name in set(node.inputs):
                 readers_left[name] -= 1
-                if readers_left[name] == 0 and name not in keep and not persisted(name):
+                if readers_left[name] == 0 and name not in keep:
+                    catalog.release(name)
+            for name in set(node.outputs):
+                if name not in readers_left and name not in keep:
                     catalog.release(name)
 
         def fail(node: Node, exc: BaseException) -> NodeFailedError:

@@ -446,3 +446,34 @@ def test_an_entry_level_layer_is_kept_as_metadata() -> None:
     assert catalog.describe("both")["metadata"] == {"layer": "primary"}  # metadata wins
     with pytest.raises(DatasetTypeError, match="layer must be a string"):
         DataCatalog.from_config({"bad": {"type": "MemoryDataset", "layer": ["raw"]}})
+
+
+def test_raw_data_is_held_in_memory_datasets() -> None:
+    catalog = DataCatalog({"kept": MemoryDataset(1)}, raw_data={"threshold": 0.5})
+
+    assert catalog.load("threshold") == 0.5
+    assert isinstance(catalog.get("threshold"), MemoryDataset)
+    assert catalog.load("kept") == 1
+
+
+def test_raw_data_second_positionally_and_as_kedro_019s_feed_dict() -> None:
+    assert DataCatalog({}, {"a": 1}).load("a") == 1
+    assert DataCatalog(feed_dict={"a": 2}).load("a") == 2
+    with pytest.raises(DatasetError, match="raw_data or feed_dict"):
+        DataCatalog(raw_data={"a": 1}, feed_dict={"a": 2})
+
+
+def test_raw_data_replaces_a_dataset_of_the_same_name() -> None:
+    catalog = DataCatalog({"a": MemoryDataset("old")}, {"a": "new"})
+
+    assert catalog.load("a") == "new"
+
+
+def test_add_feed_dict_takes_kedros_keyword_names() -> None:
+    catalog = DataCatalog()
+    catalog.add_feed_dict(feed_dict={"a": 1})
+
+    with pytest.raises(DatasetError, match="already in the catalog"):
+        catalog.add_feed_dict(feed_dict={"a": 2}, replace=False)
+    catalog.add_feed_dict({"a": 3}, True)
+    assert catalog.load("a") == 3

@@ -264,6 +264,14 @@ def test_run_ignores_extra_inputs_and_reuses_repeated_ones() -> None:
     assert n.run({"a": 4, "unused": 1}) == {"double": 8}
 
 
+def test_run_refuses_inputs_that_are_not_a_mapping() -> None:
+    n = node(identity, "a", "b", name="copy")
+
+    # A ValueError, as in Kedro, that names the node and what was passed.
+    with pytest.raises(ValueError, match=r"'copy' cannot run.*got list"):
+        n.run([1])  # type: ignore[arg-type]
+
+
 def test_run_with_no_inputs_and_no_outputs_returns_nothing() -> None:
     assert node(nothing, None, None).run({}) == {}
 

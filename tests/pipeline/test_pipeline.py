@@ -563,3 +563,60 @@ def test_to_json_lists_nodes_in_run_order() -> None:
         {"name": "identity([a]) -> [b]", "inputs": ["a"], "outputs": ["b"], "tags": ["t"]},
         {"name": "second", "inputs": ["b"], "outputs": ["c"], "tags": []},
     ]
+
+
+# --------------------------------------------------------------------------- Kedro 0.19 spellings
+
+
+def test_node_dependencies_map_each_node_to_the_writers_of_its_inputs(
+    spaceflights: Pipeline,
+) -> None:
+    by_name = {
+        child.name: sorted(parent.name for parent in parents)
+        for child, parents in spaceflights.node_dependencies.items()
+    }
+
+    assert by_name == {
+        "data.prep.clean_companies": [],
+        "data.prep.clean_shuttles": [],
+        "data.join": ["data.prep.clean_companies", "data.prep.clean_shuttles"],
+        "science.train": ["data.join"],
+        "science.evaluate": ["data.join", "science.train"],
+        "ab.summarize": ["data.join"],
+    }
+
+
+def test_node_dependencies_see_through_transcoding() -> None:
+    pipe = Pipeline(
+        [
+            node(identity, "a", "b@pandas", name="write"),
+            node(identity, "b@spark", "c", name="read"),
+        ]
+    )
+
+    parents = {child.name: {p.name for p in ps} for child, ps in pipe.node_dependencies.items()}
+
+    assert parents == {"write": set(), "read": {"write"}}
+
+
+def test_only_nodes_with_namespace_is_the_single_namespace_spelling(
+    spaceflights: Pipeline,
+) -> None:
+    data = spaceflights.only_nodes_with_namespace("data")
+
+    assert names(data) == names(spaceflights.only_nodes_with_namespaces("data"))
+    assert names(data) == ["data.prep.clean_companies", "data.prep.clean_shuttles", "data.join"]
+    with pytest.raises(UnknownNameError, match="scien"):
+        spaceflights.only_nodes_with_namespace("scien")
+
+
+def test_filter_takes_kedro_019s_node_namespace(spaceflights: Pipeline) -> None:
+    assert names(spaceflights.filter(node_namespace="data.prep")) == [
+        "data.prep.clean_companies",
+        "data.prep.clean_shuttles",
+    ]
+    # Both spellings together select the nodes of either namespace.
+    both = spaceflights.filter(node_namespaces=["ab"], node_namespace="science")
+    assert sorted(names(both)) == ["ab.summarize", "science.evaluate", "science.train"]
+    with pytest.raises(UnknownNameError):
+        spaceflights.filter(node_namespace="nowhere")

@@ -269,3 +269,118 @@ def test_async_loading_gives_the_same_results(runner: Any, tmp_path: Path) -> No
     pipe = Pipeline([node(operator.mul, ["x", "y"], "p", name="mul")])
 
     assert runner.run(pipe, catalog) == {"p": 10}
+
+
+class _Recording(MemoryDataset):
+    """A memory dataset that writes 'load <name>' and 'release <name>' to a shared log."""
+
+    def __init__(self, log: list[str], name: str, data: Any = None) -> None:
+        super().__init__(data)
+        self._log_to = log
+        self._name = name
+
+    def _load(self) -> Any:
+        self._log_to.append(f"load {self._name}")
+        return super()._load()
+
+    def _release(self) -> None:
+        self._log_to.append(f"release {self._name}")
+        super()._release()
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _sink(x: Any) -> None:
+    return None
+
+
+@pytest.mark.parametrize("runner", [SequentialRunner(), ThreadRunner()])
+def test_free_inputs_and_results_are_never_released(runner: Any) -> None:
+    log: list[str] = []
+    catalog = DataCatalog(
+        {
+            "given": _Recording(log, "given", "data"),
+            "between": _Recording(log, "between"),
+            "result": _Recording(log, "result"),
+        }
+    )
+    pipe = Pipeline(
+        [node(_identity, "given", "between", name="a"), node(_identity, "between", "result")]
+    )
+
+    assert runner.run(pipe, catalog) == {"result": "data"}
+
+    # The caller's input data is still there to be used again, as in Kedro; the
+    # result is loaded once more to be returned.
+    assert log == ["load given", "load between", "release between", "load result"]
+    assert catalog.load("given") == "data"
+
+
+@pytest.mark.parametrize("runner", [SequentialRunner(), ThreadRunner()])
+def test_intermediate_data_is_released_before_the_next_node_loads(runner: Any) -> None:
+    log: list[str] = []
+    catalog = DataCatalog({"first": _Recording(log, "first"), "second": _Recording(log, "second")})
+    pipe = Pipeline(
+        [
+            node(lambda: "x", None, "first", name="make"),
+            node(_identity, "first", "second", name="copy"),
+            node(_sink, "second", None, name="use"),
+        ]
+    )
+
+    runner.run(pipe, catalog)
+
+    assert log == ["load first", "release first", "load second", "release second"]
+
+
+def test_a_transcoded_format_nobody_reads_is_released_once_saved() -> None:
+    log: list[str] = []
+    catalog = DataCatalog({"ds@save": _Recording(log, "save"), "ds@load": _Recording(log, "load")})
+    catalog.save("ds@load", "stored")
+    pipe = Pipeline(
+        [node(lambda: "x", None, "ds@save", name="write"), node(_sink, "ds@load", None)]
+    )
+
+    SequentialRunner().run(pipe, catalog)
+
+    assert log == ["release save", "load load", "release load"]
+
+
+def test_persisted_intermediate_files_stay_when_released(tmp_path: Path) -> None:
+    catalog = json_catalog(tmp_path, "b")
+    catalog.add_feed_dict({"a": 1})
+    pipe = Pipeline([node(double, "a", "b", name="first"), node(double, "b", "c", name="second")])
+
+    assert SequentialRunner().run(pipe, catalog) == {"c": 4}
+    assert json.loads((tmp_path / "b.json").read_text()) == 2
+
+
+def test_an_input_that_cannot_tell_whether_it_exists_is_left_to_its_load() -> None:
+    from proj.io import LambdaDataset
+
+    catalog = DataCatalog({"a": LambdaDataset(load=lambda: 21, save=None)})
+    pipe = Pipeline([node(double, "a", "b", name="first")])
+
+    assert SequentialRunner().run(pipe, catalog) == {"b": 42}
+
+    told = DataCatalog({"a": LambdaDataset(load=lambda: 21, save=None, exists=lambda: False)})
+    with pytest.raises(DatasetError, match="input data that does not exist: 'a'"):
+        SequentialRunner().run(pipe, told)
+
+
+def test_undeclared_datasets_are_made_by_create_default_dataset() -> None:
+    made: list[str] = []
+
+    class Recording(SequentialRunner):
+        def create_default_dataset(self, ds_name: str) -> MemoryDataset:
+            made.append(ds_name)
+            return MemoryDataset(copy_mode="assign")
+
+    pipe = Pipeline([node(double, "a", "b", name="first"), node(double, "b", "c", name="second")])
+    catalog = DataCatalog(raw_data={"a": 1})
+
+    assert Recording().run(pipe, catalog) == {"c": 4}
+    assert sorted(made) == ["b", "c"]
+    assert isinstance(ThreadRunner().create_default_dataset("x"), MemoryDataset)
