@@ -48,8 +48,9 @@ jupyter_client, of three cells -- a trivial one (``a = 1``), a 10,000-iteration 
 with the extension, run alternately (so that a busy machine weighs on both alike): proj's
 (``%load_ext proj.ipython`` in the iris project: the dataflow is on) and IPyflow's
 (``%load_ext ipyflow``, which traces execution). Median of RUNS executions (the
-1,000,000 loop under IPyflow: one, as it takes minutes). Also the time proj's analysis
-of one typical cell takes, measured in this process. IPyflow is installed from PyPI into
+1,000,000 loop under IPyflow: one run, since IPyflow versions that trace each iteration
+take minutes on it). Also the time proj's analysis of one typical cell takes, measured
+in this process. IPyflow is installed from PyPI into
 a scratch virtualenv under a cache folder, never into proj's environment:
 ``$PROJ_BENCH_CACHE`` (default ``~/.cache/proj-bench``)``/ipyflow-venv``, made on the
 first run with ``uv venv`` + ``uv pip install ipyflow ipykernel`` (or ``python -m venv``
