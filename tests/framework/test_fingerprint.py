@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import threading
@@ -11,12 +12,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from proj.framework.fingerprint import (
     MISSING,
     UNKNOWN,
     CodeFingerprints,
     Fingerprinter,
+    NodeFingerprint,
     fingerprint_nodes,
     value_digest,
 )
@@ -175,3 +179,23 @@ def test_missing_and_unknowable_inputs_never_match(tmp_path: Path) -> None:
     orphan = Fingerprinter(DataCatalog()).node(node(identity, "ghost", "out", name="orphan"))
     assert orphan.inputs == {"ghost": UNKNOWN}
     assert orphan.changes(orphan) == ["input ghost cannot be fingerprinted"]
+
+
+_TEXT = st.text(max_size=12)
+_PARTS = st.dictionaries(_TEXT, _TEXT, max_size=4)
+
+
+@given(code=_TEXT, params=_PARTS, inputs=_PARTS, param_keys=_PARTS)
+def test_the_stored_parts_are_the_json_the_standard_encoder_writes(
+    code: str, params: dict[str, str], inputs: dict[str, str], param_keys: dict[str, str]
+) -> None:
+    """as_json writes the text directly for speed; it must be json.dumps' text exactly
+    (sorted keys, compact separators, ASCII escapes) and read back to the same parts."""
+    fingerprint = NodeFingerprint("d", code, params, inputs, param_keys)
+    expected = json.dumps(
+        {"code": code, "params": params, "inputs": inputs, "param_keys": param_keys},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert fingerprint.as_json() == expected
+    assert NodeFingerprint.from_json("d", fingerprint.as_json()) == fingerprint
