@@ -423,8 +423,8 @@ class Fingerprinter:
         if token is not None:
             return token
         catalog = self.catalog
-        if name in catalog and catalog.is_persistent(name):
-            dataset = catalog.get(name)
+        dataset = catalog.get(name)  # one lookup: None when not declared or matched
+        if dataset is not None and type(dataset).persistent:
             try:
                 token = dataset.fingerprint() or (UNKNOWN if dataset.exists() else MISSING)
             except Exception as exc:  # e.g. a --load-versions version that is not there
@@ -434,7 +434,7 @@ class Fingerprinter:
                 token = UNKNOWN
         elif (produced := self.produced.get(name)) is not None:
             return "node:" + produced  # not cached: a producer is fingerprinted once
-        elif name in catalog and catalog.exists(name):
+        elif dataset is not None and catalog.exists(name):
             # Data given to the run (not produced by one of its nodes).
             value = value_digest(catalog.load(name))
             token = UNKNOWN if value == UNKNOWN else "value:" + value
