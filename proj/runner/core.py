@@ -297,18 +297,18 @@ class AbstractRunner:
         nodes = pipeline.nodes
         producers = pipeline.producers
         consumers = pipeline.consumers
-        # Distinct datasets each node waits for, and consumers left per dataset.
+        # Distinct datasets each node waits for, and readers left per dataset name
+        # exactly as written (``x@a`` and ``x@b`` apart).
         waiting: dict[str, int] = {}
+        readers_left: dict[str, int] = {}
         ready: deque[Node] = deque()
         for node in nodes:
-            count = sum(1 for name in set(node.inputs) if name in producers)
+            inputs = set(node.inputs)
+            count = sum(1 for name in inputs if name in producers)
             waiting[node.name] = count
             if count == 0:
                 ready.append(node)
-        # Readers left per dataset name exactly as written (``x@a`` and ``x@b`` apart).
-        readers_left: dict[str, int] = {}
-        for node in nodes:
-            for name in set(node.inputs):
+            for name in inputs:
                 readers_left[name] = readers_left.get(name, 0) + 1
         # The run's inputs and results are the caller's: never released.
         keep = pipeline.inputs() | pipeline.outputs()
@@ -317,7 +317,8 @@ class AbstractRunner:
 
         def finished(node: Node) -> None:
             done.append(node.name)
-            for name in set(node.outputs):
+            outputs = set(node.outputs)
+            for name in outputs:
                 for reader in consumers.get(name, ()):
                     waiting[reader.name] -= 1
                     if waiting[reader.name] == 0:
@@ -326,7 +327,7 @@ class AbstractRunner:
                 readers_left[name] -= 1
                 if readers_left[name] == 0 and name not in keep:
                     catalog.release(name)
-            for name in set(node.outputs):
+            for name in outputs:
                 if name not in readers_left and name not in keep:
                     catalog.release(name)
 
