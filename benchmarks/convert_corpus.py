@@ -203,7 +203,7 @@ def convert_one(row: Row, path: Path) -> dict[str, Any] | None:
                 row.tagged = f"written ({len(result.warnings)} warnings)"
         except ProjError as exc:
             row.tagged = f"refused: {first_line(exc)}"
-            row.genuine = _genuine(" ".join(str(exc).splitlines()[:2]))
+            row.genuine = _genuine_refusal(exc)
         except SyntaxError as exc:
             row.tagged = f"BUG: module does not compile: {exc}"
     try:
@@ -211,7 +211,7 @@ def convert_one(row: Row, path: Path) -> dict[str, Any] | None:
         row.pipeline = "generated"
     except ProjError as exc:
         row.pipeline = f"refused: {first_line(exc)}"
-        row.genuine = _genuine(" ".join(str(exc).splitlines()[:2]))
+        row.genuine = _genuine_refusal(exc)
         if not row.genuine:
             row.details.extend(line.strip() for line in str(exc).splitlines()[1:4])
     return document
@@ -315,6 +315,11 @@ def main() -> None:
                 for detail in row.details:
                     print(f"{'':24}   {detail[:150]}", flush=True)
     summary(rows, time.perf_counter() - started)
+
+
+def _genuine_refusal(exc: BaseException) -> bool:
+    """:func:`_genuine` judged on the refusal's headline and first problem, in full."""
+    return _genuine(" ".join(str(exc).splitlines()[:2]))
 
 
 def _genuine(outcome: str) -> bool:
