@@ -206,6 +206,15 @@ def git_state(path: Path) -> tuple[str | None, bool | None]:
     return sha.stdout.strip(), bool(status.stdout.strip())
 
 
+_OPEN_TIMEOUT = 30.0
+"""Seconds to wait for other processes' locks when opening or writing the store."""
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
 class RunStore:
     """Reads and writes the run store of one project.
 
@@ -226,23 +235,47 @@ class RunStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                connection = sqlite3.connect(
-                    self.path, timeout=30.0, check_same_thread=False, isolation_level=None
-                )
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=NORMAL")
-                connection.execute("PRAGMA busy_timeout=30000")
-                self._migrate(connection)
-            except (sqlite3.Error, OSError) as exc:
-                raise RunStoreError(
-                    f"Cannot open the run store {self.path}: {exc}",
-                    hint="Check the file is a proj run store and the folder is writable, "
-                    "or set RUN_STORE_PATH in settings.py.",
-                ) from exc
-            self._connection = connection
+            deadline = time.monotonic() + _OPEN_TIMEOUT
+            pause = 0.005
+            while True:
+                try:
+                    self._connection = self._open()
+                    break
+                except sqlite3.OperationalError as exc:
+                    # SQLite answers "database is locked" at once, without its busy
+                    # handler, to a process that opens a WAL file while another one
+                    # recovers it or checkpoints it on close. That is a wait, not a fault.
+                    if not _is_busy(exc) or time.monotonic() + pause > deadline:
+                        raise self._open_error(exc) from exc
+                except (sqlite3.Error, OSError) as exc:
+                    raise self._open_error(exc) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
         return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        """One attempt at opening the file in WAL mode at the current schema."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            self.path, timeout=_OPEN_TIMEOUT, check_same_thread=False, isolation_level=None
+        )
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(f"PRAGMA busy_timeout={int(_OPEN_TIMEOUT * 1000)}")
+            self._migrate(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _open_error(self, exc: BaseException) -> RunStoreError:
+        return RunStoreError(
+            f"Cannot open the run store {self.path}: {exc}",
+            hint="Check the file is a proj run store and the folder is writable, "
+            "or set RUN_STORE_PATH in settings.py.",
+        )
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
         """Create the tables, or bring an older file up to :data:`SCHEMA_VERSION`."""
