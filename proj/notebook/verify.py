@@ -108,7 +108,7 @@ with open({path!r}, "wb") as _proj_file:
 _LOAD_SCRIPT = (
     PLAIN_SOURCE
     + r"""
-import json, pickle, sys
+import json, os, pickle, sys
 from proj.framework import Session
 
 session = Session.create(sys.argv[1], record_runs=False)
@@ -119,8 +119,14 @@ for name, dataset in json.loads(sys.argv[2]).items():
         values[name] = pickle.dumps(_proj_plain(catalog.load(dataset)))
     except Exception as exc:
         values[name] = {"__proj_not_compared__": f"cannot load {dataset}: {exc}"}
-with open(sys.argv[3], "wb") as file:
+with open(sys.argv[3] + ".part", "wb") as file:
     pickle.dump(values, file)
+os.replace(sys.argv[3] + ".part", sys.argv[3])
+sys.stdout.flush()
+sys.stderr.flush()
+# Done: skip the interpreter's teardown, where pyarrow's thread pool can abort the
+# process ("terminate called without an active exception", apache/arrow#34314).
+os._exit(0)
 """
 )
 
