@@ -38,6 +38,7 @@ from proj.notebook.grouping import group_cells
 from proj.notebook.module import dependency_order, render_imports
 from proj.notebook.node_functions import node_function
 from proj.notebook.reading import read_notebook
+from proj.notebook.rebinding import rename_rebound_definitions
 from proj.notebook.source import (
     Lines,
     layout,
@@ -142,6 +143,9 @@ def to_pipeline(
     check_pipeline_name(name)
     notebook = read_notebook(nb, name=notebook_name)
     analyses = {cell.number: analyze_cell(cell) for cell in notebook.code_cells}
+    notebook, renamed = rename_rebound_definitions(notebook, analyses)
+    if renamed:
+        analyses = {cell.number: analyze_cell(cell) for cell in notebook.code_cells}
     groups, skipped = group_cells(notebook, analyses, split)
     problems = [
         (a.cell.number, a.error.lineno or 1, f"syntax error: {a.error.msg}")
@@ -161,7 +165,9 @@ def to_pipeline(
     writer = _Writer(notebook, name, dataflow, parquet)
     writer.dataset_types = dataset_types
     writer.paths = paths
-    return writer.result()
+    result = writer.result()
+    result.warnings[:0] = renamed
+    return result
 
 
 def _raise(notebook: Notebook, problems: list[tuple[int, int, str]]) -> None:
