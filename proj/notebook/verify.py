@@ -535,6 +535,11 @@ def _execute(
         resources={"metadata": {"path": str(notebook.resolve().parent)}},
     )
     try:
+        spec = client.create_kernel_manager().kernel_spec
+        if spec is not None and any("ipykernel" in part for part in spec.argv):
+            # ipykernel warns on stderr that a kernel on 127.0.0.1 talks TCP in clear
+            # text; this kernel lives for one run here, so keep the output to errors.
+            client.extra_arguments = [*client.extra_arguments, "--IPKernelApp.log_level=ERROR"]
         client.execute()
     except NoSuchKernel as exc:
         raise NotebookError(
