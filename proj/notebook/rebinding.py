@@ -25,8 +25,8 @@ is (the dataflow then reports the name as both a definition and a value):
 * the first value is a plain assignment (``x = ...``, ``x: T = ...``, or ``x`` in a
   tuple of targets);
 * no function, lambda or class body reads the name (such a read happens when the
-  function is called, possibly after the rebinding), and no comprehension before the
-  rebinding binds it;
+  function is called, possibly after the rebinding) or assigns it through ``global``,
+  and no comprehension before the rebinding binds it;
 * the lines touched hold no IPython syntax (they are the cell's text unchanged).
 """
 
@@ -128,7 +128,7 @@ def _plan(
     definitions = [p for p in positions if is_definition(sites[p])]
     if not values or not definitions or max(definitions) > values[0]:
         return None
-    if any(name in site.statement.deferred for site in sites):
+    if any(name in s.statement.deferred or name in s.statement.global_writes for s in sites):
         return None
     first, value = sites[definitions[0]], sites[values[0]]
     kinds = {sites[p].statement.kind for p in definitions}

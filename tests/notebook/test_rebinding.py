@@ -86,6 +86,8 @@ def test_decorators_defaults_and_lambda_defaults_are_renamed_but_not_bodies() ->
     [
         # A function reads the name when called, perhaps after it is rebound.
         ["import math", "def f():\n    return math.pi", "math = 3\nprint(f())"],
+        # A function rebinds it through `global` when called.
+        ["import json", "def f():\n    global json\n    json = 5", "f()\njson = json + 1"],
         # `import os.path` binds `os`: no alias can rename just that.
         ["import os.path", "os = os.getcwd()"],
         # The value comes first; the definition later.
