@@ -24,9 +24,9 @@ is (the dataflow then reports the name as both a definition and a value):
   cell (``import x`` of a dotted module, ``import a.b``, binds ``a`` and is left alone);
 * the first value is a plain assignment (``x = ...``, ``x: T = ...``, or ``x`` in a
   tuple of targets);
-* no function, lambda or class body reads the name (such a read happens when the
-  function is called, possibly after the rebinding) or assigns it through ``global``,
-  and no comprehension before the rebinding binds it;
+* no function, lambda or class body defined up to the rebinding reads the name (such a
+  read happens when the function is called, possibly after the rebinding), none
+  assigns it through ``global``, and no comprehension before the rebinding binds it;
 * the lines touched hold no IPython syntax (they are the cell's text unchanged).
 """
 
@@ -128,7 +128,11 @@ def _plan(
     definitions = [p for p in positions if is_definition(sites[p])]
     if not values or not definitions or max(definitions) > values[0]:
         return None
-    if any(name in s.statement.deferred or name in s.statement.global_writes for s in sites):
+    # A function body defined after the first value can only run after it: it reads
+    # the value, as in the pipeline. One defined before may run on either side.
+    if any(name in s.statement.deferred for s in sites[: values[0] + 1]):
+        return None
+    if any(name in s.statement.global_writes for s in sites):
         return None
     first, value = sites[definitions[0]], sites[values[0]]
     kinds = {sites[p].statement.kind for p in definitions}

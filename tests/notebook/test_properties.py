@@ -3,7 +3,8 @@
 The grammar: integer and list variables assigned from literals and each other,
 augmented assignment, in-place changes (``append``, ``sort``, item assignment), ``if``
 branches (some binding names on one path only), ``for`` loops, functions that read
-notebook globals when called, and functions importing a module inside their body. Each
+notebook globals when called, functions importing a module inside their body, and a
+function's name rebound to its result (``f0 = f0(3)``, then read as data). Each
 cell may start under a Markdown heading (so nodes hold one or several cells).
 
 * The pipeline generated with ``to_pipeline`` and run by the SequentialRunner persists,
@@ -42,7 +43,7 @@ def statements(draw: st.DrawFn, ints: set[str], lists: set[str], functions: list
     if lists:
         choices += ["append", "extend", "sort", "setitem", "loop"]
     if functions:
-        choices += ["call"]
+        choices += ["call", "rebind"]
     if ints or lists:
         choices += ["list"]
     kind = draw(st.sampled_from(choices))
@@ -87,14 +88,20 @@ def statements(draw: st.DrawFn, ints: set[str], lists: set[str], functions: list
             ints.add(target)
         return branch.rstrip("\n")
     if kind == "define":
-        name = f"f{len(functions)}"
+        name = f"f{len(functions) + sum(n.startswith('f') for n in ints)}"  # rebound too
         used = draw(st.sampled_from(sorted(ints)))
         functions.append(name)
         return f"def {name}(value):\n    return value + {used}"
     if kind == "import_function":
-        name = f"f{len(functions)}"
+        name = f"f{len(functions) + sum(n.startswith('f') for n in ints)}"  # rebound too
         functions.append(name)
         return f"def {name}(value):\n    import math\n\n    return math.floor(value / 2)"
+    if kind == "rebind":
+        # The function's name becomes its result, an int, as notebooks often do.
+        function = draw(st.sampled_from(functions))
+        functions.remove(function)
+        ints.add(function)
+        return f"{function} = {function}({number})"
     # call
     function = draw(st.sampled_from(functions))
     argument = draw(st.sampled_from([*sorted(ints), str(number)]))

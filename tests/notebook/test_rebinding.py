@@ -57,6 +57,19 @@ def test_an_import_rebound_to_its_data_runs_as_the_notebook_does(tmp_path: Path)
     assert actual["demo.text"] == "[0, 1, 2, 0, -1, -2]"
 
 
+def test_functions_defined_after_the_value_read_the_value(tmp_path: Path) -> None:
+    data = notebook(
+        "import math\nroot = math.sqrt(16)",
+        "math = [root, 2.0]",
+        "def scaled(k):\n    return [k * v for v in math]\n\nresult = scaled(3)",
+    )
+    result = to_pipeline(data, "demo", parquet=False)
+    assert "import math as math_module" in result.nodes_source
+    expected = run_cells(data, {}, {})
+    actual = run_pipeline(result, tmp_path, {}, {})
+    assert actual["demo.result"] == expected["result"] == [12.0, 6.0]
+
+
 def test_the_new_name_avoids_names_the_notebook_uses() -> None:
     sources, _ = renamed("import json\njson_module = 1\njson = json.dumps(json_module)")
     assert sources == [
