@@ -54,6 +54,7 @@ class _Edit:
     start: int  # UTF-8 byte offsets in that line, as ast gives them
     end: int
     text: str
+    old: str  # what the span must hold (checked: f-string positions can be off in 3.11)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def _plan(
         return None
     first, value = sites[definitions[0]], sites[values[0]]
     kinds = {sites[p].statement.kind for p in definitions}
-    suffix = _SUFFIX["import" if "import" in kinds else kinds.pop()]
+    suffix = _SUFFIX["import" if "import" in kinds else min(kinds)]
     new_name = f"{name}_{suffix}"
     number = 2
     while new_name in taken:
@@ -167,7 +168,7 @@ def _definition_edits(site: _Site, name: str, new_name: str) -> list[_Edit] | No
     if isinstance(node, ast.Assign) and site.statement.kind == "lambda":
         targets = [t for t in node.targets if isinstance(t, ast.Name) and t.id == name]
         if len(node.targets) == 1 and targets:
-            return [_edit(site.analysis.cell.number, targets[0], new_name)]
+            return [_edit(site.analysis.cell.number, targets[0], new_name, name)]
     return None
 
 
@@ -177,7 +178,8 @@ def _import_edits(
     edits = []
     for alias in node.names:
         if (alias.asname or alias.name) == name:
-            edits.append(_edit(cell, alias, f"{alias.name} as {new_name}"))
+            old = alias.name if alias.asname is None else f"{alias.name} as {name}"
+            edits.append(_edit(cell, alias, f"{alias.name} as {new_name}", old))
         elif alias.asname is None and alias.name.split(".")[0] == name:
             return None  # `import a.b` binds `a`: it cannot be renamed alone
     return edits or None
@@ -197,7 +199,8 @@ def _def_edits(
     if node.name != name or start < 0 or found is None:
         return None
     cell = site.analysis.cell.number
-    return [_Edit(cell, node.lineno, start, start + len(name.encode()), new_name), *found]
+    end = start + len(name.encode())
+    return [_Edit(cell, node.lineno, start, end, new_name, name), *found]
 
 
 def _statement_reads(site: _Site, name: str, new_name: str) -> list[_Edit] | None:
@@ -227,8 +230,9 @@ def _value_edits(site: _Site, name: str, new_name: str) -> list[_Edit] | None:
     node = site.statement.node
     if isinstance(node, ast.Assign):
         targets: list[ast.expr] = list(node.targets)
+        evaluated: ast.expr = node.value
     elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        targets = [node.target]
+        targets, evaluated = [node.target], node.value
     else:
         return None
     plain = [
@@ -244,8 +248,7 @@ def _value_edits(site: _Site, name: str, new_name: str) -> list[_Edit] | None:
         for inner in ast.walk(target):
             if isinstance(inner, ast.Name) and inner.id == name and inner not in plain:
                 return None
-    assert node.value is not None
-    return _read_edits(site, node.value, name, new_name)
+    return _read_edits(site, evaluated, name, new_name)
 
 
 def _read_edits(site: _Site, root: ast.AST, name: str, new_name: str) -> list[_Edit] | None:
@@ -275,30 +278,33 @@ def _read_edits(site: _Site, root: ast.AST, name: str, new_name: str) -> list[_E
         if isinstance(node, ast.Name) and node.id == name:
             if not isinstance(node.ctx, ast.Load):
                 return None  # bound or deleted before its first value: not this pattern
-            edits.append(_edit(cell, node, new_name))
+            edits.append(_edit(cell, node, new_name, name))
         if isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
             return None
         stack.extend(ast.iter_child_nodes(node))
     return edits
 
 
-def _edit(cell: int, node: ast.AST, text: str) -> _Edit:
-    lineno, end_lineno = node.lineno, node.end_lineno  # type: ignore[attr-defined]
-    if end_lineno != lineno:
-        # An alias or a name never spans lines; keep the edit impossible to misapply.
-        return _Edit(cell, lineno, -1, -1, text)
-    return _Edit(cell, lineno, node.col_offset, node.end_col_offset, text)  # type: ignore[attr-defined]
+def _edit(cell: int, node: ast.AST, text: str, old: str) -> _Edit:
+    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    if node.end_lineno != node.lineno:  # type: ignore[attr-defined]
+        start = end = -1  # an alias split over lines: not worth rewriting, left alone
+    return _Edit(cell, node.lineno, start, end, text, old)  # type: ignore[attr-defined]
 
 
 def _unchanged_lines(edits: list[_Edit], sites: list[_Site]) -> bool:
-    """Every edited line is the cell's own text (no IPython syntax blanked in it)."""
+    """Every edited line is the cell's own text (no IPython syntax blanked in it), and
+    every span holds what the edit expects there."""
     analyses = {site.analysis.cell.number: site.analysis for site in sites}
     for edit in edits:
         analysis = analyses[edit.cell]
         source = analysis.cell.source.split("\n")
         if edit.start < 0 or edit.line > len(source):
             return False
-        if source[edit.line - 1] != analysis.lines[edit.line - 1]:
+        line = source[edit.line - 1]
+        if line != analysis.lines[edit.line - 1]:
+            return False
+        if line.encode()[edit.start : edit.end].decode(errors="replace") != edit.old:
             return False
     return True
 

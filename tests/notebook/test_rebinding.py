@@ -77,6 +77,18 @@ def test_the_new_name_avoids_names_the_notebook_uses() -> None:
     ]
 
 
+def test_reads_after_non_ascii_text_and_inside_f_strings_are_renamed_in_place() -> None:
+    # ast gives UTF-8 byte offsets; "é" and "ü" take two bytes each.
+    sources, _ = renamed(
+        "import json",
+        'label = f"é {json.dumps(1)}" + "ü"; other = json.dumps(2)\njson = label',
+    )
+    assert sources == [
+        "import json as json_module",
+        'label = f"é {json_module.dumps(1)}" + "ü"; other = json_module.dumps(2)\njson = label',
+    ]
+
+
 def test_decorators_defaults_and_lambda_defaults_are_renamed_but_not_bodies() -> None:
     sources, warnings = renamed(
         "import functools",
