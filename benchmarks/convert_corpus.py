@@ -32,6 +32,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tarfile
@@ -234,7 +235,10 @@ def run_one(row: Row, path: Path, document: dict[str, Any], project: Path, numbe
     try:
         convert_to_pipeline(notebook, name, project_path=project, force=True)
     except ProjError as exc:
-        row.run = f"not written: {first_line(exc)}"
+        # A package the notebook's imports pull in themselves (`import hvplot.xarray`
+        # needs xarray) shows only when the converted code is imported.
+        found = re.search(r"No module named '([\w.]+)'", str(exc))
+        row.run = f"deps missing ({found[1]})" if found else f"not written: {first_line(exc)}"
         return
     try:
         report = verify_pipeline(notebook, name, project_path=project, timeout=300)
