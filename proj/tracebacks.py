@@ -103,8 +103,13 @@ def traceback_text(error: BaseException) -> str:
 
 
 def first_line(error: BaseException, limit: int = 300) -> str:
-    """``"ExceptionType: first line of the message"``, at most ``limit`` characters."""
-    text = str(error).strip()
+    """``"ExceptionType: first line of the message"``, at most ``limit`` characters.
+
+    For proj's own errors the message is taken without its hint (the hint is a line of
+    its own, which callers pass on as a hint).
+    """
+    message_attribute = getattr(error, "message", None)
+    text = (message_attribute if isinstance(message_attribute, str) else str(error)).strip()
     lines = text.splitlines()
     message = lines[0] if lines else ""
     if len(lines) > 1 or len(message) > limit:

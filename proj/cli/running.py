@@ -187,6 +187,25 @@ def _sigterm_as_interrupt() -> Any:
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 
+def _report_failure(options: RunOptions, error: NodeFailedError) -> None:
+    """Print a failed node's error, its hint, and the commands that finish the run."""
+    from proj.cli.output import console
+    from proj.redaction import redact_text
+
+    out = console(stderr=True)
+    if options.verbose and error.__cause__ is not None:
+        _print_traceback(error.__cause__)
+    commands = _resume_commands(options, error)
+    out.print(f"[bold red]Error:[/] [red]{_escape(error.message)}[/]")
+    if error.hint:
+        out.print(f"[red]{_escape(error.hint)}[/]")
+    if error.run_id is not None and not options.verbose:
+        out.print(f"Full traceback: [bold]proj runs show {error.run_id}[/]")
+    out.print(f"{len(error.not_run)} node(s) did not run. Resume with:")
+    out.print(f"  [bold]{_escape(commands[0])}[/]")
+    out.print(f"  or: [bold]{_escape(redact_text(commands[1]))}[/]")
+
+
 def execute(options: RunOptions) -> int:
     """Run (or resume) as the options say; render progress, a summary, or the failure.
 
@@ -204,7 +223,6 @@ def execute(options: RunOptions) -> int:
     """
     from proj.cli.output import console
     from proj.exceptions import NodeFailedError
-    from proj.redaction import redact_text
     from proj.runner import create_runner
 
     _check_usage(options)
@@ -243,15 +261,7 @@ def execute(options: RunOptions) -> int:
                     replace(options.request, runner=type(runner).__name__), runner
                 )
     except NodeFailedError as exc:
-        if options.verbose and exc.__cause__ is not None:
-            _print_traceback(exc.__cause__)
-        commands = _resume_commands(options, exc)
-        out.print(f"[bold red]Error:[/] [red]{_escape(exc.message)}[/]")
-        if exc.run_id is not None and not options.verbose:
-            out.print(f"Full traceback: [bold]proj runs show {exc.run_id}[/]")
-        out.print(f"{len(exc.not_run)} node(s) did not run. Resume with:")
-        out.print(f"  [bold]{_escape(commands[0])}[/]")
-        out.print(f"  or: [bold]{_escape(redact_text(commands[1]))}[/]")
+        _report_failure(options, exc)
         return 1
     except KeyboardInterrupt as exc:
         what = "stopped by SIGTERM" if isinstance(exc, _Terminated) else "interrupted"

@@ -29,6 +29,7 @@ from proj.exceptions import (
     NodeExitError,
     NodeFailedError,
     NotPicklableError,
+    ProjError,
     RunnerError,
 )
 from proj.hooks.manager import HookRelay
@@ -346,7 +347,7 @@ class AbstractRunner:
                 node_name=node.name,
                 not_run=not_run,
                 resume_nodes=resume,
-                hint=None,
+                hint=exc.hint if isinstance(exc, ProjError) else None,
                 where=where,
             )
             error.__cause__ = exc

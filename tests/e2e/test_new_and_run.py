@@ -125,6 +125,32 @@ def test_failing_node_prints_one_error_and_the_resume_commands(
     assert nodes.read_text() == original
 
 
+def test_a_dataset_error_in_a_node_prints_its_hint(
+    starter: Path, proj: Callable[..., Result]
+) -> None:
+    nodes = starter / "src" / "iris_demo" / "pipelines" / "data_science" / "nodes.py"
+    nodes.write_text(
+        nodes.read_text().replace(
+            "def train_model(",
+            "def train_model(*args, **kwargs):\n"
+            "    return {'predict': lambda rows: rows}\n\n\ndef _unused(",
+            1,
+        )
+    )
+    result = proj("run", cwd=starter)
+    first = assert_clean_error(result)
+    assert first.startswith("Error: Node 'train_model' failed: DatasetError: Dataset 'model': ")
+    assert "cannot pickle the dict" in first
+    assert not first.endswith("...")  # the message is whole; the hint is the next line
+    lines = result.stderr.splitlines()
+    hint = lines[lines.index(first) + 1]
+    assert hint == (
+        "An object that holds a lambda or a locally defined function needs "
+        "`backend: cloudpickle` (or dill) in its catalog entry."
+    )
+    assert not (starter / "data" / "06_models" / "model.pkl").exists()
+
+
 def test_verbose_failure_shows_the_users_traceback(
     starter: Path, proj: Callable[..., Result]
 ) -> None:
