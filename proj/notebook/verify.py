@@ -26,7 +26,10 @@ When values differ, :func:`unseeded_randomness` looks for the usual cause: the n
 draws random numbers from a global generator (numpy's, the standard library's, a scipy
 distribution's ``rvs`` without ``random_state``) with no seed set before the first draw,
 so the notebook and the pipeline (and two runs of the notebook) draw different numbers.
-The report carries that explanation; the values still count as different.
+Failing that, :func:`callbacks_changing` looks for a function that changes a differing
+variable in place and that the notebook hands to other code instead of calling it (a
+callback, run in the notebook when a value is displayed). The report carries the
+explanation; the values still count as different.
 """
 
 from __future__ import annotations
@@ -245,7 +248,10 @@ def verify_pipeline(
             _compare_one(variable, dataset, expected.get(variable), actual.get(variable))
         )
     if not report.ok:
-        report.explanation = unseeded_randomness(notebook)
+        differing = {c.name for c in report.comparisons if c.outcome == "different"}
+        report.explanation = unseeded_randomness(notebook) or callbacks_changing(
+            notebook, differing
+        )
     return report
 
 
@@ -319,6 +325,63 @@ def unseeded_randomness(notebook: Path) -> str | None:
                     f"every run draws different ones; set a seed ({fix}) before the first "
                     "draw to compare."
                 )
+    return None
+
+
+def callbacks_changing(notebook: Path, names: set[str]) -> str | None:
+    """Why a value may differ: a function changing it is handed on, never called.
+
+    A function whose body changes a notebook variable in place (``df["y"] = ...``) and
+    that the notebook passes to other code (``pn.rx(plot)(slider)``,
+    ``widget.observe(plot)``) instead of ever calling it runs whenever that code
+    decides: in the notebook, often when the cell's value is displayed, which a pipeline
+    never does. The notebook and the pipeline can then end with different values of the
+    variable.
+
+    Args:
+        notebook: The notebook file.
+        names: The notebook variables whose values differ.
+
+    Returns:
+        One sentence naming the variable, the function (cell, line) and where it is
+        handed on; None when no such function changes any of ``names``.
+    """
+    from proj.notebook.reading import read_notebook
+    from proj.notebook.statements import analyze_cell
+
+    try:
+        cells = [c for c in read_notebook(notebook).code_cells if "skip" not in c.tags]
+    except Exception:  # explanation only: a notebook we cannot read explains nothing
+        return None
+    analyses = [analyze_cell(cell) for cell in cells]
+    changers: dict[str, tuple[str, int, int]] = {}  # function -> (variable, cell, line)
+    called: set[str] = set()
+    handed: dict[str, tuple[int, int]] = {}  # function -> first (cell, line) passed on
+    for analysis in analyses:
+        for statement in analysis.statements:
+            node = statement.node
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                changed = sorted(set(statement.deferred_changes) & names)
+                if changed:
+                    where = (analysis.cell.number, node.lineno)
+                    changers[node.name] = (changed[0], *where)
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
+                    called.add(inner.func.id)
+                elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                    handed.setdefault(inner.id, (analysis.cell.number, inner.lineno))
+    for function, (variable, cell, line) in changers.items():
+        if function in called or function not in handed:
+            continue
+        at_cell, at_line = handed[function]
+        return (
+            f"'{variable}' is changed in place by {function}() (cell {cell}, line {line}), "
+            f"which the notebook never calls itself: it hands {function} to other code "
+            f"(cell {at_cell}, line {at_line}), which calls it when it chooses (in a "
+            "notebook, often when a cell's value is displayed; a pipeline displays "
+            f"nothing); call {function}(...) in the notebook, or return the new value "
+            "from it, to compare."
+        )
     return None
 
 

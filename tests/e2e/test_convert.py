@@ -710,6 +710,54 @@ def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None
     assert not [node for node in node_statuses(project) if node.startswith("where.")]
 
 
+LAZY = {
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+    "cells": [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": (
+                "class Lazy:\n"
+                "    def __init__(self, function):\n"
+                "        self.function = function\n\n"
+                "    def _repr_html_(self):\n"
+                "        return f'<b>{self.function(2)}</b>'\n\n\n"
+                "counts = {'shown': 0}\n\n\n"
+                "def show(k):\n"
+                "    counts['shown'] += k\n"
+                "    return k\n\n\n"
+                "Lazy(show)"
+            ),
+            "outputs": [],
+            "execution_count": None,
+            "id": "a",
+        },
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("jupyter_env")
+def test_verify_explains_a_value_changed_when_the_notebook_displays(project: Path) -> None:
+    """Jupyter displays the cell's last value, whose HTML calls show(), which changes
+    counts; the pipeline displays nothing. --verify names the function and the place."""
+    (project / "notebooks" / "lazy.ipynb").write_text(json.dumps(LAZY), encoding="utf-8")
+    assert run_proj("kernel", "install", cwd=project).returncode == 0
+    command = ["jupyter", "convert", "notebooks/lazy.ipynb", "--to-pipeline", "lazy"]
+    result = run_proj(*command, "--verify", cwd=project, timeout=600)
+    assert result.returncode == 1, result.output
+    rows = _table_rows(result.stdout)
+    assert rows["counts"].startswith("lazy.counts different (")
+    why = " ".join(result.stdout.split())
+    assert (
+        "Why they may differ: 'counts' is changed in place by show() (cell 1, line 12), "
+        "which the notebook never calls itself: it hands show to other code (cell 1, "
+        "line 17)" in why
+    )
+
+
 def test_verify_without_the_kernel_says_how_to_install_it(project: Path, tmp_path: Path) -> None:
     (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
     empty = {

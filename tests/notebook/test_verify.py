@@ -11,6 +11,7 @@ import pytest
 from proj.notebook.verify import (
     PLAIN_SOURCE,
     _compare_one,
+    callbacks_changing,
     first_difference,
     unseeded_randomness,
 )
@@ -167,3 +168,33 @@ def test_seeded_or_absent_draws_explain_nothing(tmp_path: Path, sources: list[st
 def test_cells_tagged_skip_are_not_read(tmp_path: Path) -> None:
     path = _notebook(tmp_path, "import random", "random.random()", "x = 1", skip=1)
     assert unseeded_randomness(path) is None
+
+
+CALLBACK = (
+    "import pandas as pd\nimport panel as pn\n\ndf = pd.DataFrame({'x': [1, 2]})",
+    "def plot(k):\n    df['y'] = df['x'] * k\n    return k\n\npn.rx(plot)(3)",
+)
+
+
+def test_a_function_changing_a_value_and_handed_on_explains_it(tmp_path: Path) -> None:
+    explanation = callbacks_changing(_notebook(tmp_path, *CALLBACK), {"df", "other"})
+    assert explanation is not None
+    assert explanation.startswith(
+        "'df' is changed in place by plot() (cell 2, line 1), which the notebook never "
+        "calls itself: it hands plot to other code (cell 2, line 5)"
+    )
+    assert "call plot(...) in the notebook" in explanation
+
+
+@pytest.mark.parametrize(
+    ("sources", "names"),
+    [
+        (CALLBACK, {"other"}),  # the function changes something else
+        ((*CALLBACK, "plot(1)"), {"df"}),  # the notebook calls it itself
+        ((CALLBACK[0], "def plot(k):\n    df['y'] = 1"), {"df"}),  # defined, never used
+    ],
+)
+def test_called_or_unrelated_functions_explain_nothing(
+    tmp_path: Path, sources: tuple[str, ...], names: set[str]
+) -> None:
+    assert callbacks_changing(_notebook(tmp_path, *sources), names) is None
