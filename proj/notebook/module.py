@@ -256,6 +256,16 @@ class _Builder:
                         roots.append(item)
                 elif item.position in self.constants:
                     values.append(item)
+                elif (
+                    isinstance(statement.node, ast.Import)
+                    and statement.kind == "import"
+                    and not statement.optional_import
+                ):
+                    # `import hvplot.pandas` may be there for what importing does (it
+                    # registers `.hvplot`): a module import of a tagged cell stays.
+                    for name in statement.binds:
+                        if self.resolve(name) == item:
+                            self.imports.setdefault(item.position, (item, set()))[1].add(name)
                 elif statement.kind not in ("import", "future") and not statement.display_only:
                     self.result.warnings.append(
                         f"cell {number}, line {line}: left out of the module (only imports, "

@@ -23,6 +23,7 @@ built-in or a name ``pipeline.py`` imports gets ``_node`` appended.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import keyword
@@ -47,7 +48,6 @@ from proj.notebook.source import (
 from proj.notebook.statements import analyze_cell
 
 if TYPE_CHECKING:
-    import ast
     from collections.abc import Container, Mapping
     from pathlib import Path
 
@@ -396,7 +396,8 @@ class _Writer:
 
     def _imports(self) -> tuple[Lines, list[Ref]]:
         """The import lines, and the optional imports to copy, for the names the kept
-        code uses; a name imported several times keeps its last import."""
+        code uses and every module import (``import a.b``: importing may be its point);
+        a name imported several times keeps its last import."""
         wanted: dict[str, int] = {}
         kept = [
             (a, i)
@@ -429,7 +430,15 @@ class _Writer:
                     (statement.node, (ref.analysis.cell.number, statement.node.lineno), None)
                 )
             elif statement.kind == "import":
-                names = {n for n in statement.binds if n in wanted and last.get(n) == ref.key}
+                # `import hvplot.pandas` is there for what importing does (it registers
+                # the `.hvplot` accessor), not for a name: a module import stays even
+                # when no kept code reads the name. `from m import a` keeps names used.
+                imports_modules = isinstance(statement.node, ast.Import)
+                names = {
+                    n
+                    for n in statement.binds
+                    if (n in wanted or imports_modules) and last.get(n) == ref.key
+                }
                 if names and statement.optional_import:
                     optional.append(ref)
                 elif names:

@@ -184,3 +184,18 @@ def test_functions_using_a_name_imported_in_a_block_are_warnings() -> None:
         "cell 2, line 2: 'json' is imported inside a block in cell 1, line 2, which the "
         "module leaves out; move the import to the top level of a cell."
     ]
+
+
+def test_a_module_import_of_a_tagged_cell_stays_though_no_name_is_read() -> None:
+    # `import hvplot.pandas` registers `.hvplot` on DataFrames; the function only uses it.
+    data = notebook(
+        code(
+            "import hvplot.pandas  # noqa\nfrom os import sep, getcwd\n\n\n"
+            "def plot(frame):\n    return frame.hvplot.line()",
+            "node",
+        )
+    )
+    source = convert_module(data, name="plots.ipynb").source
+    assert source is not None
+    assert "\nimport hvplot.pandas\n" in source
+    assert "getcwd" not in source and "sep" not in source  # names from `from` stay pruned

@@ -329,3 +329,34 @@ def test_imports_used_only_by_a_cell_of_definitions_are_kept(tmp_path: Path) -> 
     assert "\nimport math\n" in result.nodes_source
     actual = run_pipeline(result, tmp_path, {}, {})
     assert actual["areas.size"] == pytest.approx(12.566370614359172)
+
+
+def test_a_module_imported_for_what_importing_does_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Like `import hvplot.pandas`: importing registers a DataFrame accessor, and no code
+    # reads the name the import binds.
+    pd = pytest.importorskip("pandas")
+    package = f"accessors_{uuid.uuid4().hex[:8]}"
+    (tmp_path / package).mkdir()
+    (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / package / "doubling.py").write_text(
+        "import pandas as pd\n\n\n"
+        f"@pd.api.extensions.register_dataframe_accessor('{package}')\n"
+        "class Doubling:\n"
+        "    def __init__(self, frame):\n"
+        "        self.frame = frame\n\n"
+        "    def twice(self):\n"
+        "        return self.frame * 2\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    data = notebook(
+        f"import pandas as pd\nimport {package}.doubling  # noqa: F401",
+        f"frame = pd.DataFrame({{'a': [1, 2]}})\ndoubled = frame.{package}.twice()",
+    )
+    result = to_pipeline(data, "twice", parquet=False)
+    assert f"\nimport {package}.doubling\n" in result.nodes_source
+    expected = run_cells(data, {}, {})
+    actual = run_pipeline(result, tmp_path, {}, {})
+    pd.testing.assert_frame_equal(actual["twice.doubled"], expected["doubled"])
