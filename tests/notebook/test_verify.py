@@ -46,6 +46,22 @@ def test_the_first_difference_is_described_with_where_it_is() -> None:
     found = first_difference(left, pd.DataFrame({"a": [1, 5]}))
     assert found is not None
     assert 'DataFrame.iloc[:, 0] (column name="a") are different' in found
+    shapes = first_difference(left, pd.DataFrame({"a": [1, 2, 3]}))
+    assert shapes is not None
+    assert "[notebook]:  (2, 1) [pipeline]: (3, 1)" in shapes  # which side is which
+
+
+def test_an_index_frequency_lost_on_the_way_through_parquet_is_no_difference() -> None:
+    pd = pytest.importorskip("pandas")
+    daily = pd.DataFrame({"a": [1.0, 2.0]}, index=pd.date_range("2024-01-01", periods=2))
+    assert daily.index.freq is not None
+    read_back = daily.copy()
+    read_back.index = pd.DatetimeIndex(list(daily.index))  # as from a file: no freq
+    assert read_back.index.freq is None
+    assert first_difference(daily, read_back) is None
+    assert first_difference(daily["a"], read_back["a"]) is None
+    later = read_back.set_axis(read_back.index + pd.Timedelta(days=1))
+    assert first_difference(daily, later) is not None  # the dates themselves still count
 
 
 def test_figures_and_unpicklable_values_are_not_compared() -> None:
