@@ -118,6 +118,12 @@ def first_line(error: BaseException, limit: int = 300) -> str:
     return f"{name}: {message}" if message else name
 
 
+def origin_remembered(error: BaseException) -> bool:
+    """Whether :func:`remember_origin` marked ``error`` (it was raised in a worker's
+    node function, not on the way between processes)."""
+    return isinstance(getattr(error, _TEXT, None), str)
+
+
 def remember_origin(error: BaseException) -> BaseException:
     """Store where ``error`` was raised and its traceback text on the exception itself.
 

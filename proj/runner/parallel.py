@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from proj.exceptions import RunnerError
+from proj.exceptions import NotPicklableError, RunnerError
 from proj.runner.core import (
     AbstractRunner,
     call_in_worker,
@@ -16,6 +17,7 @@ from proj.runner.core import (
     check_picklable,
     worker_count,
 )
+from proj.tracebacks import first_line, origin_remembered
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -89,4 +91,19 @@ class ParallelRunner(AbstractRunner):
 
     def _call_node(self, node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
         assert self._processes is not None
-        return self._processes.submit(call_in_worker, node, inputs).result()
+        try:
+            return self._processes.submit(call_in_worker, node, inputs).result()
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            # The node's own errors come back marked with where they were raised; an
+            # unmarked pickling error is the trip itself: data pickle cannot carry.
+            if origin_remembered(exc) or "pickle" not in str(exc).lower():
+                raise
+            outputs = ", ".join(f"'{name}'" for name in node.outputs) or "none"
+            raise NotPicklableError(
+                f"ParallelRunner cannot move the data of node '{node.name}' between "
+                f"processes (its inputs to the worker, or its outputs {outputs} back): "
+                f"{first_line(exc)}",
+                hint="Data travels to and from worker processes pickled: return "
+                "picklable values (no lambdas or local functions), or use --runner "
+                "thread.",
+            ) from exc

@@ -189,3 +189,32 @@ def test_create_runner_errors(name: str, kwargs: dict[str, Any], message: str) -
 def test_max_workers_below_one_is_refused(runner_class: Any) -> None:
     with pytest.raises(RunnerError, match="at least 1"):
         runner_class(max_workers=0)
+
+
+def returns_a_lambda(x: int) -> Any:
+    """A picklable node function whose output pickle cannot carry back."""
+    return lambda: x
+
+
+def raises_its_own_pickling_error(x: int) -> int:
+    raise TypeError(f"cannot pickle this {x}: the node's own message")
+
+
+def test_parallel_runner_names_the_node_whose_data_cannot_travel() -> None:
+    catalog = DataCatalog()
+    catalog.add_feed_dict({"a": 1})
+    pipe = Pipeline([node(returns_a_lambda, "a", "f", name="make_closure")])
+    with pytest.raises(NodeFailedError) as caught:
+        ParallelRunner(max_workers=1).run(pipe, catalog)
+    assert caught.value.message.startswith(
+        "Node 'make_closure' failed: NotPicklableError: ParallelRunner cannot move the "
+        "data of node 'make_closure' between processes (its inputs to the worker, or its "
+        "outputs 'f' back): "
+    )
+    assert "--runner thread" in (caught.value.hint or "")
+    # The node's own error, whatever it says, stays the node's error.
+    own = Pipeline([node(raises_its_own_pickling_error, "a", "g", name="own")])
+    with pytest.raises(NodeFailedError) as caught:
+        ParallelRunner(max_workers=1).run(own, catalog)
+    assert "TypeError: cannot pickle this 1: the node's own message" in caught.value.message
+    assert caught.value.hint is None
