@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from proj.framework.project import default_kernel_name
-from tests.e2e.conftest import assert_clean_error, node_statuses, run_proj
+from tests.e2e.conftest import Result, assert_clean_error, node_statuses, run_proj
 
 pytestmark = pytest.mark.e2e
 
@@ -654,6 +654,15 @@ def test_verify_finds_each_round_trip_notebook_equal(name: str, project: Path) -
     assert "WARNING" not in result.output  # the kernel's TCP notice is kept out
 
 
+def _convert_and_verify(project: Path, document: dict[str, Any], name: str) -> Result:
+    """Install the kernel, then `proj jupyter convert notebooks/NAME.ipynb --to-pipeline
+    NAME --verify` on the notebook ``document``."""
+    (project / "notebooks" / f"{name}.ipynb").write_text(json.dumps(document), encoding="utf-8")
+    assert run_proj("kernel", "install", cwd=project).returncode == 0
+    command = ["jupyter", "convert", f"notebooks/{name}.ipynb", "--to-pipeline", name]
+    return run_proj(*command, "--verify", cwd=project, timeout=600)
+
+
 MISMATCH = {
     "nbformat": 4,
     "nbformat_minor": 5,
@@ -684,10 +693,7 @@ def test_verify_reports_a_deliberate_mismatch_and_exits_1(project: Path) -> None
     """The notebook runs in a kernel, the pipeline in another process: the process ids
     each sees differ, and so does everything computed from them; an unseeded random
     draw differs too, and that one is explained."""
-    (project / "notebooks" / "where.ipynb").write_text(json.dumps(MISMATCH), encoding="utf-8")
-    assert run_proj("kernel", "install", cwd=project).returncode == 0
-    command = ["jupyter", "convert", "notebooks/where.ipynb", "--to-pipeline", "where"]
-    result = run_proj(*command, "--verify", cwd=project, timeout=600)
+    result = _convert_and_verify(project, MISMATCH, "where")
     assert result.returncode == 1, result.output
     rows = _table_rows(result.stdout)
     assert rows["process"].startswith("where.process different (")
@@ -743,10 +749,7 @@ LAZY = {
 def test_verify_explains_a_value_changed_when_the_notebook_displays(project: Path) -> None:
     """Jupyter displays the cell's last value, whose HTML calls show(), which changes
     counts; the pipeline displays nothing. --verify names the function and the place."""
-    (project / "notebooks" / "lazy.ipynb").write_text(json.dumps(LAZY), encoding="utf-8")
-    assert run_proj("kernel", "install", cwd=project).returncode == 0
-    command = ["jupyter", "convert", "notebooks/lazy.ipynb", "--to-pipeline", "lazy"]
-    result = run_proj(*command, "--verify", cwd=project, timeout=600)
+    result = _convert_and_verify(project, LAZY, "lazy")
     assert result.returncode == 1, result.output
     rows = _table_rows(result.stdout)
     assert rows["counts"].startswith("lazy.counts different (")

@@ -90,14 +90,16 @@ def test_env_overlays_base_configuration(starter: Path, proj: Callable[..., Resu
     assert report["n_test"] == 60
 
 
-def _break_train_model(project: Path) -> Path:
+def _break_train_model(
+    project: Path, body: str = "raise RuntimeError('the model refuses to train')"
+) -> Path:
+    """Make the starter's train_model run ``body`` (one line) instead."""
     nodes = project / "src" / "iris_demo" / "pipelines" / "data_science" / "nodes.py"
     original = nodes.read_text()
     nodes.write_text(
         original.replace(
             "def train_model(",
-            "def train_model(*args, **kwargs):\n"
-            "    raise RuntimeError('the model refuses to train')\n\n\ndef _unused(",
+            f"def train_model(*args, **kwargs):\n    {body}\n\n\ndef _unused(",
             1,
         )
     )
@@ -128,15 +130,7 @@ def test_failing_node_prints_one_error_and_the_resume_commands(
 def test_a_dataset_error_in_a_node_prints_its_hint(
     starter: Path, proj: Callable[..., Result]
 ) -> None:
-    nodes = starter / "src" / "iris_demo" / "pipelines" / "data_science" / "nodes.py"
-    nodes.write_text(
-        nodes.read_text().replace(
-            "def train_model(",
-            "def train_model(*args, **kwargs):\n"
-            "    return {'predict': lambda rows: rows}\n\n\ndef _unused(",
-            1,
-        )
-    )
+    _break_train_model(starter, "return {'predict': lambda rows: rows}")
     result = proj("run", cwd=starter)
     first = assert_clean_error(result)
     assert first.startswith("Error: Node 'train_model' failed: DatasetError: Dataset 'model': ")
