@@ -16,9 +16,9 @@ and, for process pools, :meth:`AbstractRunner._call_node`.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
-from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -122,6 +122,30 @@ def check_copy_modes(pipeline: Pipeline, catalog: DataCatalog, runner_name: str)
             hint="Use copy_mode: deepcopy or copy for it in the catalog, or run with "
             "--runner sequential or --runner thread.",
         )
+
+
+class _Ready:
+    """Nodes whose inputs are all available, handed out in the pipeline's order.
+
+    ``Pipeline.nodes`` is a topological order with ties broken by name, so the
+    sequential runner runs exactly that order, the same in every process and run
+    (as Kedro's does); concurrent runners start ready nodes in that order too. A
+    plain queue would follow the order nodes became ready, which depends on set
+    iteration and so on ``PYTHONHASHSEED``.
+    """
+
+    def __init__(self, order: list[Node]) -> None:
+        self._position = {node.name: index for index, node in enumerate(order)}
+        self._heap: list[tuple[int, Node]] = []
+
+    def append(self, node: Node) -> None:
+        heapq.heappush(self._heap, (self._position[node.name], node))
+
+    def pop(self) -> Node:
+        return heapq.heappop(self._heap)[1]
+
+    def __bool__(self) -> bool:
+        return bool(self._heap)
 
 
 def call_in_worker(node: Node, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -302,7 +326,7 @@ class AbstractRunner:
         # exactly as written (``x@a`` and ``x@b`` apart).
         waiting: dict[str, int] = {}
         readers_left: dict[str, int] = {}
-        ready: deque[Node] = deque()
+        ready = _Ready(nodes)
         for node in nodes:
             inputs = set(node.inputs)
             count = sum(1 for name in inputs if name in producers)
@@ -356,7 +380,7 @@ class AbstractRunner:
         with self._pool() as pool:
             if pool is None:
                 while ready:
-                    node = ready.popleft()
+                    node = ready.pop()
                     try:
                         self._run_node(node, catalog, hooks, run_id)
                     except Exception as exc:
@@ -371,7 +395,7 @@ class AbstractRunner:
     def _schedule_pool(
         self,
         pool: Executor,
-        ready: deque[Node],
+        ready: _Ready,
         catalog: DataCatalog,
         hooks: Any,
         run_id: str | None,
@@ -382,7 +406,7 @@ class AbstractRunner:
         try:
             while ready or in_flight:
                 while ready and len(in_flight) < self.max_workers:
-                    node = ready.popleft()
+                    node = ready.pop()
                     future = pool.submit(self._run_node, node, catalog, hooks, run_id)
                     in_flight[future] = node
                 completed, _ = wait(in_flight, return_when=FIRST_COMPLETED)

@@ -384,3 +384,57 @@ def test_undeclared_datasets_are_made_by_create_default_dataset() -> None:
     assert Recording().run(pipe, catalog) == {"c": 4}
     assert sorted(made) == ["b", "c"]
     assert isinstance(ThreadRunner().create_default_dataset("x"), MemoryDataset)
+
+
+ORDER_SCRIPT = """
+import json
+from proj.hooks import create_hook_manager, hook_impl
+from proj.io import DataCatalog
+from proj.pipeline import Pipeline, node
+
+def pass_on(*values):
+    return sum(values)
+
+# A fan-out and fan-in: many nodes become ready at once, in an order a queue would
+# take from set iteration (string hashing).
+nodes = [node(pass_on, "seed", "root_out", name="root")]
+nodes += [node(pass_on, "root_out", f"branch_{i}", name=f"branch_{i:02d}") for i in range(12)]
+nodes += [node(pass_on, [f"branch_{i}" for i in range(12)], "total", name="join")]
+nodes += [node(pass_on, f"branch_{i}", f"leaf_{i}", name=f"leaf_{i:02d}") for i in range(6)]
+pipeline = Pipeline(nodes)
+
+class Order:
+    def __init__(self):
+        self.names = []
+    @hook_impl
+    def before_node_run(self, node):
+        self.names.append(node.name)
+
+order = Order()
+catalog = DataCatalog()
+catalog.add_feed_dict({"seed": 1})
+from proj.runner import SequentialRunner
+manager = create_hook_manager()
+manager.register(order)
+SequentialRunner().run(pipeline, catalog, manager)
+print(json.dumps({"ran": order.names, "pipeline": [n.name for n in pipeline.nodes]}))
+"""
+
+
+def test_the_sequential_order_is_the_pipelines_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    seen = []
+    for seed in ("0", "1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", ORDER_SCRIPT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.append(json.loads(done.stdout))
+    assert all(result["ran"] == result["pipeline"] for result in seen)
+    assert all(result["ran"] == seen[0]["ran"] for result in seen)
