@@ -101,7 +101,7 @@ def rename_rebound_definitions(
     edits: list[_Edit] = []
     warnings: list[str] = []
     for name, positions in bound.items():
-        planned = _plan(name, positions, sites, taken)
+        planned = _plan(name, positions, sites, taken, analyses)
         if planned is None:
             continue
         new_name, noun, name_edits, first, value = planned
@@ -118,7 +118,11 @@ def rename_rebound_definitions(
 
 
 def _plan(
-    name: str, positions: list[int], sites: list[_Site], taken: set[str]
+    name: str,
+    positions: list[int],
+    sites: list[_Site],
+    taken: set[str],
+    analyses: dict[int, CellAnalysis],
 ) -> tuple[str, str, list[_Edit], _Site, _Site] | None:
     def is_definition(site: _Site) -> bool:
         statement = site.statement
@@ -143,9 +147,10 @@ def _plan(
     while new_name in taken:
         new_name, number = f"{name}_{suffix}_{number}", number + 1
     edits: list[_Edit] = []
+    definition_set = set(definitions)
     for position in range(definitions[0], values[0] + 1):
         site = sites[position]
-        if position in definitions:
+        if position in definition_set:
             found = _definition_edits(site, name, new_name)
         elif position == values[0]:
             found = _value_edits(site, name, new_name)
@@ -154,7 +159,7 @@ def _plan(
         if found is None:
             return None
         edits += found
-    if not _unchanged_lines(edits, sites):
+    if not _unchanged_lines(edits, analyses):
         return None
     return new_name, suffix, edits, first, value
 
@@ -292,10 +297,9 @@ def _edit(cell: int, node: ast.AST, text: str, old: str) -> _Edit:
     return _Edit(cell, node.lineno, start, end, text, old)  # type: ignore[attr-defined]
 
 
-def _unchanged_lines(edits: list[_Edit], sites: list[_Site]) -> bool:
+def _unchanged_lines(edits: list[_Edit], analyses: dict[int, CellAnalysis]) -> bool:
     """Every edited line is the cell's own text (no IPython syntax blanked in it), and
     every span holds what the edit expects there."""
-    analyses = {site.analysis.cell.number: site.analysis for site in sites}
     for edit in edits:
         analysis = analyses[edit.cell]
         source = analysis.cell.source.split("\n")

@@ -144,8 +144,9 @@ def to_pipeline(
     notebook = read_notebook(nb, name=notebook_name)
     analyses = {cell.number: analyze_cell(cell) for cell in notebook.code_cells}
     notebook, renamed = rename_rebound_definitions(notebook, analyses)
-    if renamed:
-        analyses = {cell.number: analyze_cell(cell) for cell in notebook.code_cells}
+    for cell in notebook.code_cells:
+        if cell is not analyses[cell.number].cell:  # a cell the renaming rewrote
+            analyses[cell.number] = analyze_cell(cell)
     groups, skipped = group_cells(notebook, analyses, split)
     problems = [
         (a.cell.number, a.error.lineno or 1, f"syntax error: {a.error.msg}")
